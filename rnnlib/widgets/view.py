@@ -1,0 +1,114 @@
+"""FigureView: a figure built once, redrawn by updating its artists, shown as cached PNG frames.
+
+Why frames: a slider press must answer at once. Rendering a figure costs tens of milliseconds,
+sending a cached PNG to the page costs about one. So each distinct state of the controls is
+rendered once (the states along every control are rendered ahead of time when there are few) and
+a slider press only swaps the image. Tables go into an HTML widget beside the figure, which is far
+cheaper than drawing text in matplotlib.
+"""
+
+import base64
+import io
+
+import ipywidgets as widgets
+
+from ..draw.style import freeze_layout
+
+PRERENDER_LIMIT = 64  # frames rendered ahead of time, at most, per view
+
+
+def control_values(controls):
+    """The current values of a dict of controls, as a dict name -> value."""
+    return {name: c.value for name, c in controls.items()}
+
+
+def _choices(control):
+    """Every value a discrete control can take, or None for a continuous one."""
+    if isinstance(control, (widgets.IntSlider, widgets.BoundedIntText)):
+        return list(range(control.min, control.max + 1, control.step or 1))
+    if isinstance(control, widgets.FloatSlider):
+        n = round((control.max - control.min) / control.step)
+        return [round(control.min + i * control.step, 10) for i in range(n + 1)]
+    values = getattr(control, "_options_values", None)  # selection widgets keep their values here
+    return list(values) if values is not None else None
+
+
+class FigureView:
+    """Controls driving a figure through an update function, with frames cached by state.
+
+    Inputs: fig, a matplotlib Figure built once; update(**values) -> result, which changes the
+    figure's artists for the given control values and returns whatever the view should expose
+    (tests read it as view.result); controls, a dict name -> ipywidgets control;
+    table(values, result) -> HTML string, optional, shown beside the figure;
+    prerender, render every state along each control (others at their defaults) up front when
+    the total is at most PRERENDER_LIMIT. The layout is computed once, for the default state,
+    so axis limits and label sizes should not depend on the controls in a way that needs more
+    room.
+    Attributes: controls, result (of the last update), image (ipywidgets.Image), html,
+    widget (the whole box), frames (dict state -> (png bytes, html, result)).
+    """
+
+    def __init__(self, fig, update, controls, *, table=None, prerender=True, title=None):
+        self.fig, self.update, self.controls, self.table = fig, update, dict(controls), table
+        self.frames = {}
+        self.image = widgets.Image(format="png")
+        self.html = widgets.HTML()
+        self.result = None
+        for c in self.controls.values():
+            c.continuous_update = True
+            c.observe(self._on_change, names="value")
+        rows = [widgets.HBox(list(self.controls.values()))]
+        if title:
+            rows.insert(0, widgets.HTML(f"<b>{title}</b>"))
+        body = [self.image] + ([self.html] if table is not None else [])
+        self.widget = widgets.VBox(rows + [widgets.HBox(body)])
+        self._defaults = control_values(self.controls)
+        update(**self._defaults)
+        freeze_layout(fig)  # the layout of the default state serves every frame
+        if prerender:
+            self._prerender()
+        self._show(self._defaults)
+
+    def _key(self, values):
+        return tuple(values[name] for name in self.controls)
+
+    def render(self, values):
+        """Render (or fetch from the cache) the frame for a dict of control values."""
+        key = self._key(values)
+        if key not in self.frames:
+            result = self.update(**values)
+            buf = io.BytesIO()
+            self.fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast zlib
+            html = self.table(values, result) if self.table is not None else ""
+            self.frames[key] = (buf.getvalue(), html, result)
+        return self.frames[key]
+
+    def _prerender(self):
+        states = [dict(self._defaults)]
+        for name, c in self.controls.items():
+            for v in _choices(c) or []:
+                states.append({**self._defaults, name: v})
+        unique = {self._key(s): s for s in states}
+        if len(unique) <= PRERENDER_LIMIT:
+            for s in unique.values():
+                self.render(s)
+
+    def _show(self, values):
+        png, html, result = self.render(values)
+        self.image.value = png
+        if self.table is not None:
+            self.html.value = html
+        self.result = result
+
+    def _on_change(self, _change):
+        self._show(control_values(self.controls))
+
+    def png(self):
+        """The PNG bytes of the frame shown now."""
+        return self.image.value
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        bundle["text/plain"] = f"<interactive figure: {', '.join(self.controls)}>"
+        return bundle

@@ -27,7 +27,8 @@ def next_distribution(y, temperature=1.0, top_k=None):
         p = np.zeros(V)
         p[int(np.argmax(y))] = 1.0
         return p
-    return softmax(y / t)  # p = softmax(y / temperature)
+    with np.errstate(over="ignore"):  # a tiny temperature sends the non-max logits to -inf
+        return softmax((y - np.max(y)) / t)  # p = softmax(y / temperature), shifted first
 
 
 def check_temperature(temperature):

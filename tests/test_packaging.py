@@ -1,8 +1,9 @@
 """The two dependency lists (pyproject.toml for pip, environment.yml for conda) must agree."""
 
 import re
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,5 +22,5 @@ def new_figure(width=8.0, height=3.2, *, nrows=1, ncols=1, **subplot_kw):
 def freeze_layout(fig):
     """Lay the figure out once, then keep the positions: later redraws skip the layout solver."""
     fig.canvas.draw()
-    fig.set_layout_engine("none")
+    fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
     return fig

@@ -1,0 +1,196 @@
+"""The lecture's "hello" example: its printed numbers, weights that reproduce them, training.
+
+The lecture's figure feeds "hell" (one-hot over the vocabulary [h, e, l, o]) into a net with
+H = 3 hidden units and asks it to predict "ello". Its numbers are illustrative; solve_params finds
+weights that reproduce every printed number (to the printed decimal) with the lecture's hidden
+layer h_t = tanh(W_hh h_{t-1} + W_xh x_t) (b_h = 0) and an output layer y_t = W_hy h_t + b_y.
+"""
+
+import numpy as np
+
+from .cell import init_params, softmax
+from .sampling import sample
+from .train import train
+from .unroll import one_hot_inputs, unroll_loss_and_grads
+from .vocab import Vocab
+
+CHARS = "helo"  # the vocabulary, in the lecture's order
+TEXT = "hello"  # the training sequence
+INPUTS, TARGETS = TEXT[:-1], TEXT[1:]  # "hell" -> "ello": the target is the next character
+HIDDEN_SIZE = 3
+HIDDEN = np.array(  # h_t as printed, one row per step
+    [[0.3, -0.1, 0.9], [1.0, 0.3, 0.1], [0.1, -0.5, -0.3], [-0.3, 0.9, 0.7]]
+)
+LOGITS = np.array(  # y_t as printed, one row per step, columns h, e, l, o
+    [[1.0, 2.2, -3.0, 4.1], [0.5, 0.3, -1.0, 1.2], [0.1, 0.5, 1.9, -1.1], [0.2, -1.5, -0.1, 2.2]]
+)
+ONE_AT = (1, 0)  # the printed 1.0 (step 2, unit 1): tanh never reaches 1, so it is rounded
+TRUE_ONE = 0.96  # the value we read it as; any value in [0.95, 1) rounds to 1.0
+ROUND_HALF_WIDTH = 0.05  # a number printed with one decimal is within 0.05 of the truth
+
+
+def vocab():
+    """The lecture's vocabulary [h, e, l, o] (its order, not sorted)."""
+    return Vocab(CHARS, order="given")
+
+
+def true_hidden(one=TRUE_ONE):
+    """The printed hidden states with the printed 1.0 replaced by `one` (0.95 <= one < 1).
+
+    Returns hs (T, H) = (4, 3).
+    """
+    number = isinstance(one, (int, float, np.integer, np.floating)) and not isinstance(one, bool)
+    if not (number and 0.95 <= one < 1.0):
+        raise ValueError(f"one must lie in [0.95, 1) so that it prints as 1.0, got {one!r}")
+    hs = HIDDEN.copy()
+    hs[ONE_AT] = one
+    return hs
+
+
+def solve_params(one=TRUE_ONE):
+    """Weights under which the net prints the lecture's hidden states and logits.
+
+    Hidden layer (b_h = 0, h_0 = 0): tanh must receive a_t = atanh(h_t), so for each unit i,
+    a_t[i] = W_hh[i] . h_{t-1} + W_xh[i, x_t]: 4 equations in 3 + 4 unknowns; we take the
+    minimum-norm solution (W_xh[:, o] = 0, as o is never an input). Output layer: y_t =
+    W_hy h_t + b_y for the 4 steps is 4 equations in 4 unknowns per output, solved exactly.
+    Input: one, the true value of the printed 1.0. Returns a params dict (W_xh (3, 4),
+    W_hh (3, 3), W_hy (4, 3), b_h (3,), b_y (4,)).
+    """
+    hs = true_hidden(one)
+    T, H = hs.shape
+    V = len(CHARS)
+    a = np.arctanh(hs)  # the pre-activations a_t the tanh must receive
+    h_prev = np.vstack([np.zeros(H), hs[:-1]])  # h_{t-1}, with h_0 = 0
+    Z = np.hstack([h_prev, np.eye(V)[vocab().encode(INPUTS)]])  # rows [h_{t-1}, x_t]
+    theta = np.linalg.pinv(Z) @ a  # minimum-norm [W_hh W_xh]^T with Z theta = a
+    M = np.hstack([hs, np.ones((T, 1))])  # rows [h_t, 1]
+    out = np.linalg.solve(M, LOGITS)  # [W_hy b_y]^T with M out = y
+    return {
+        "W_xh": theta[H:].T.copy(),
+        "W_hh": theta[:H].T.copy(),
+        "W_hy": out[:H].T.copy(),
+        "b_h": np.zeros(H),
+        "b_y": out[H].copy(),
+    }
+
+
+def rank_gap():
+    """How far the printed logits are from any matrix of rank <= 3 (which a bias-free W_hy
+    would give, since y_t = W_hy h_t stacks to W_hy (4x3) times a 3x4 matrix).
+
+    Returns (sigma_min, reach): the smallest singular value of the 4x4 logit matrix (its
+    spectral distance to rank 3), and the largest spectral norm of a change that rounding can
+    hide (every entry within ROUND_HALF_WIDTH, so at most 4 * 0.05 = 0.2). sigma_min > reach
+    means no bias-free W_hy reproduces the printed logits, whatever the hidden states.
+    """
+    sigma_min = float(np.linalg.svd(LOGITS, compute_uv=False)[-1])
+    return sigma_min, float(np.sqrt(LOGITS.size) * ROUND_HALF_WIDTH)  # ||E||_2 <= ||E||_F
+
+
+def run(params, inputs=INPUTS, targets=TARGETS):
+    """Forward pass, loss and BPTT of the net on the example, with everything the views show.
+
+    Inputs: params (V = 4); inputs, targets strings over CHARS of equal length T.
+    Returns a dict: x, target (T,) indices; hs (T, H); ys, p (T, V) logits and softmax;
+    p_target (T,); step_loss (T,) = -ln p_t[target_t]; loss (sum); pred (T,) argmax indices;
+    dys (T, V) = p_t - onehot(target_t); dh_norms (T,) ||dL/dh_t||; dW_hh_t (T, H, H) each
+    step's contribution to dW_hh; grads (dict like params).
+    """
+    v = vocab()
+    x, target = v.encode(inputs), v.encode(targets)
+    if len(x) != len(target):
+        raise ValueError(f"inputs {inputs!r} and targets {targets!r} must have equal length")
+    xs = one_hot_inputs(x, len(v))  # x_t = onehot(input_t), (T, V)
+    loss, grads, trace = unroll_loss_and_grads(params, xs, target)
+    ys = trace["ys"]
+    p = softmax(ys)  # p_t = softmax(y_t)
+    rows = np.arange(len(x))
+    dys = p.copy()
+    dys[rows, target] -= 1.0  # dL/dy_t = p_t - onehot(target_t)
+    return {
+        "x": x,
+        "target": target,
+        "hs": trace["hs"],
+        "ys": ys,
+        "p": p,
+        "p_target": p[rows, target],
+        "step_loss": -np.log(p[rows, target]),  # -ln p_t[target_t]
+        "loss": loss,
+        "pred": np.argmax(ys, axis=1),
+        "dys": dys,
+        "dh_norms": trace["dh_norms"],
+        "dW_hh_t": trace["dW_hh_t"],
+        "grads": grads,
+    }
+
+
+def uniform_loss(T=None, V=None):
+    """The loss of a net that predicts the uniform distribution at each of T steps: T ln V.
+
+    T defaults to the example's 4 steps, V to its 4 characters.
+    """
+    T = len(INPUTS) if T is None else T
+    V = len(CHARS) if V is None else V
+    return T * np.log(V)
+
+
+def memoryless_floor(inputs=INPUTS, targets=TARGETS):
+    """The lowest loss a net without memory (W_hh = 0) can reach on the example.
+
+    Without W_hh, p_t depends on the current input only, so steps with the same input share
+    one distribution; the best one is the targets' empirical distribution there, and the loss
+    is the sum over inputs of count * entropy. For "hell" -> "ello": the two l's have targets
+    l and o, so the floor is 2 ln 2.
+    """
+    total = 0.0
+    for c in sorted(set(inputs)):
+        seen = [t for i, t in zip(inputs, targets, strict=True) if i == c]
+        q = np.array([seen.count(t) for t in sorted(set(seen))]) / len(seen)
+        total -= len(seen) * float(np.sum(q * np.log(q)))  # count * entropy
+    return total
+
+
+def train_hello(n_iters=500, *, seed=0, lr=0.3, memory=True):
+    """Train the H = 3 net on "hello" with Adagrad, one update per pass over "hell" -> "ello".
+
+    Inputs: n_iters updates; seed of the initial weights; lr; memory False keeps W_hh at zero
+    (frozen). Returns rnnlib.train's TrainResult, with a snapshot of params at every iteration
+    (snapshots[i] = the params after i updates; history['loss'][i] is their loss).
+    """
+    params = init_params(len(CHARS), HIDDEN_SIZE, rng=seed)
+    freeze = ()
+    if not memory:
+        params["W_hh"][:] = 0.0  # no path from h_{t-1} to h_t
+        freeze = ("W_hh",)
+    return train(
+        TEXT,
+        params,
+        vocab=vocab(),
+        seq_length=len(INPUTS),
+        optimizer="adagrad",
+        lr=lr,
+        n_iters=n_iters,
+        freeze=freeze,
+        snapshot_every=1,
+    )
+
+
+def replay_iterations(n_iters, count=30):
+    """About `count` iterations from 0 to n_iters, log-spaced (training moves fastest early).
+
+    Returns a sorted list of distinct ints starting at 0 and ending at n_iters.
+    """
+    if n_iters < 1 or count < 2:
+        raise ValueError(f"need n_iters >= 1 and count >= 2, got {n_iters!r} and {count!r}")
+    steps = np.unique(np.round(np.geomspace(1, n_iters, count - 1)).astype(int))
+    return [0] + [int(s) for s in steps]
+
+
+def greedy_text(params, start="h", n=4):
+    """Greedy sampling: feed `start`, then each argmax back in, from h_0 = 0; n characters."""
+    v = vocab()
+    ix = sample(
+        params, np.zeros(params["W_hh"].shape[0]), int(v.encode(start)[0]), n, temperature=0
+    )
+    return v.decode(ix)

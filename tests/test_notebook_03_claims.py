@@ -1,0 +1,124 @@
+"""Every number notebooks/03_hello.ipynb states in its prose, checked."""
+
+import numpy as np
+import pytest
+
+from rnnlib import hello as hl
+from rnnlib.cell import init_params
+
+
+@pytest.fixture(scope="module")
+def lecture():
+    return hl.solve_params()
+
+
+@pytest.fixture(scope="module")
+def r_lecture(lecture):
+    return hl.run(lecture)
+
+
+@pytest.fixture(scope="module")
+def trained():
+    return hl.train_hello(500, seed=0)
+
+
+@pytest.fixture(scope="module")
+def frozen():
+    return hl.train_hello(500, seed=0, memory=False)
+
+
+def chars(ix):
+    return "".join(hl.CHARS[int(i)] for i in ix)
+
+
+def test_setup(lecture):
+    assert len(hl.vocab()) == 4 and hl.vocab().chars == list("helo")
+    assert (hl.INPUTS, hl.TARGETS, hl.HIDDEN_SIZE) == ("hell", "ello", 3)
+    assert lecture["W_xh"].shape == (3, 4) and lecture["W_hh"].shape == (3, 3)
+    assert lecture["W_hy"].shape == (4, 3)
+
+
+def test_lecture_numbers_need_b_y_and_a_rounded_one(lecture):
+    assert np.linalg.matrix_rank(hl.LOGITS) == 4
+    sigma_min, reach = hl.rank_gap()
+    assert f"{sigma_min:.3f}" == "0.268" and f"{reach:.1f}" == "0.2" and sigma_min > reach
+    assert hl.TRUE_ONE == 0.96 and np.tanh(np.arctanh(0.999)) < 1.0
+    assert np.all(lecture["b_h"] == 0.0)
+
+
+def test_solution_is_the_smallest(lecture):
+    """Minimum norm: each unit's [W_hh[i], W_xh[i]] is orthogonal to the null space of the
+    equations, so no other exact solution is smaller."""
+    hs = hl.true_hidden()
+    Z = np.hstack([np.vstack([np.zeros(3), hs[:-1]]), np.eye(4)[hl.vocab().encode("hell")]])
+    null = np.linalg.svd(Z)[2][np.linalg.matrix_rank(Z) :]  # rows spanning the null space
+    theta = np.hstack([lecture["W_hh"], lecture["W_xh"]])  # (3, 7), one row per unit
+    np.testing.assert_allclose(theta @ null.T, 0.0, atol=1e-10)
+    np.testing.assert_allclose(theta @ Z.T, np.arctanh(hs).T, atol=1e-12)
+
+
+def test_lecture_predictions(r_lecture):
+    assert chars(r_lecture["pred"]) == "oolo"
+    right = [chars(r_lecture["pred"])[t] == hl.TARGETS[t] for t in range(4)]
+    assert right == [False, False, True, True]
+    assert f"{r_lecture['loss']:.2f}" == "5.59" and f"{hl.uniform_loss():.3f}" == "5.545"
+    assert r_lecture["loss"] > hl.uniform_loss()
+
+
+def test_trained_network(trained):
+    r = hl.run(trained.params)
+    assert len(trained.history["loss"]) == 500 and trained.optimizer.method == "adagrad"
+    assert trained.optimizer.lr == 0.3
+    init = init_params(4, 3, rng=0)
+    assert all(np.array_equal(trained.snapshots[0][k], init[k]) for k in init)
+    assert r["loss"] < 0.01 and chars(r["pred"]) == "ello"
+    assert hl.greedy_text(trained.params) == "ello"
+    ys, tg = r["ys"], r["target"]
+    margins = [ys[t, tg[t]] - np.delete(ys[t], tg[t]).max() for t in range(4)]
+    assert min(margins) > 6
+    hs = r["hs"]
+    assert min(np.linalg.norm(hs[i] - hs[j]) for i in range(4) for j in range(i)) > 1.5
+    np.testing.assert_allclose(trained.history["loss_per_char"] * 4, trained.history["loss"])
+
+
+def test_replay_positions():
+    its = hl.replay_iterations(500, 20)
+    assert len(its) <= 20 and its[0] == 0 and its[-1] == 500
+    gaps = np.diff(its)
+    assert np.all(np.diff(gaps) >= 0)  # denser early on
+
+
+def test_memory(trained, frozen):
+    floor = hl.memoryless_floor()
+    assert floor == pytest.approx(2 * np.log(2)) and f"{floor:.3f}" == "1.386"
+    r = hl.run(frozen.params)
+    assert np.all(frozen.params["W_hh"] == 0.0)
+    np.testing.assert_allclose(r["p"][2], r["p"][3])  # both l's, one distribution
+    np.testing.assert_allclose(r["p"][2, 2:], 0.5, atol=0.005)
+    assert r["step_loss"][:2].sum() < 0.01  # steps 1 and 2 driven to (almost) zero
+    losses = frozen.history["loss"]
+    assert losses.min() > floor  # never below the floor
+    assert losses[100] > losses[300] > losses[-1] > floor  # creeping down toward it
+    assert r["loss"] - floor < 0.01
+    assert trained.history["loss"][-1] < 0.01
+    assert hl.memoryless_floor("hel", "elo") == 0.0  # "helo" needs no memory
+
+
+def test_gradients(r_lecture, trained):
+    dys, tg = r_lecture["dys"], r_lecture["target"]
+    for t in range(4):
+        assert dys[t, tg[t]] < 0 and np.all(np.delete(dys[t], tg[t]) > 0)
+    assert f"{r_lecture['p_target'][1]:.3f}" == "0.055"
+    assert np.argmin(r_lecture["p_target"]) == 1
+    assert np.argmax(r_lecture["dh_norms"]) == 1
+    parts = np.linalg.norm(r_lecture["dW_hh_t"], axis=(1, 2))
+    assert np.argmax(parts) == 1 and parts[0] == 0.0
+    r = hl.run(trained.params)
+    assert np.abs(r["dys"]).max() < 0.01
+    assert np.sqrt(sum(np.sum(g**2) for g in r["grads"].values())) < 0.05
+
+
+def test_check_yourself_answers(lecture, trained):
+    assert sum(v.size for v in lecture.values()) == 40
+    assert np.array_equal(trained.params["W_xh"][:, 3], trained.snapshots[0]["W_xh"][:, 3])
+    assert f"{4 * np.log(4):.3f}" == "5.545"

@@ -1,0 +1,367 @@
+"""Drawing the unrolled computation graph of an RNN and the gradient plots of backprop through time.
+
+Timesteps are 0-based in code and drawn 1-based as in the lecture (x_1, h_1, ...; h_0 is the
+initial state). Each vector node is a box holding a strip of small cells, one per unit, coloured
+by its value, so a forward pass can be shown by filling the strips step by step.
+"""
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import Normalize, to_rgb
+from matplotlib.patches import FancyArrow, FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+from .style import COLORS, new_figure
+
+DX, ROW = 1.5, {"x": 0.0, "h": 1.2, "y": 2.4, "L": 3.4, "sum": 4.3}  # grid of the graph
+BOX_W, BOX_H = 0.9, 0.62
+WEIGHT_COLORS = {"W_xh": "#c0392b", "W_hh": "#7b3fb5", "W_hy": "#2e8b57"}
+GRAD_COLOR = "#e67e22"
+PENDING = "#f4f4f4"
+CMAP = colormaps["RdBu_r"]
+SUB = {"W_xh": "xh", "W_hh": "hh", "W_hy": "hy"}
+
+
+def _box(ax, xy, label, n_cells):
+    """One node: a rounded box with a label and, for a vector node, a strip of n_cells."""
+    x, y = xy
+    patch = FancyBboxPatch(
+        (x - BOX_W / 2, y - BOX_H / 2),
+        BOX_W,
+        BOX_H,
+        boxstyle="round,pad=0.02",
+        facecolor=PENDING,
+        edgecolor="#999999",
+        linewidth=1.2,
+        zorder=2,
+    )
+    ax.add_patch(patch)
+    ty = y + 0.12 if n_cells else y
+    text = ax.text(x, ty, label, ha="center", va="center", fontsize=9, zorder=4)
+    cw = (BOX_W - 0.12) / max(n_cells, 1)
+    cells = [Rectangle((x - BOX_W / 2 + 0.06 + i * cw, y - 0.25), cw, 0.2) for i in range(n_cells)]
+    return patch, text, cells
+
+
+def _arrow(ax, a, b, color, label=None, label_xy=None):
+    """A straight arrow (a plain polygon, cheap to draw) from a to b, with an optional label."""
+    (x0, y0), (x1, y1) = a, b
+    arr = FancyArrow(
+        x0,
+        y0,
+        x1 - x0,
+        y1 - y0,
+        width=0.025,
+        head_width=0.12,
+        head_length=0.12,
+        length_includes_head=True,
+        color=color,
+        linewidth=0,
+        zorder=1,
+    )
+    ax.add_patch(arr)
+    txt = None
+    if label is not None:
+        txt = ax.text(*label_xy, label, ha="center", va="center", fontsize=7, color=color)
+    return arr, txt
+
+
+SUBSCRIPT = str.maketrans(
+    "0123456789()t",
+    "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089\u208d\u208e\u209c",
+)
+SUPERSCRIPT = str.maketrans(
+    "0123456789()-",
+    "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207d\u207e\u207b",
+)
+
+
+def sub(name, t):
+    """A label such as h\u2081 in plain text: Unicode subscripts, no mathtext (whose parser costs
+    ~10 ms per new string)."""
+    return f"{name}{str(t).translate(SUBSCRIPT)}"
+
+
+def sup(text):
+    """Digits and parentheses as Unicode superscripts, e.g. (2) -> \u207d\u00b2\u207e."""
+    return text.translate(SUPERSCRIPT)
+
+
+def _wlabel(name, t, tied):
+    """Weight label: W_hh for the shared matrix, W_hh^(t) for layer t of an untied net."""
+    return name if tied else f"{name}{sup(f'({t + 1})')}"
+
+
+def draw_unrolled(
+    ax,
+    T,
+    *,
+    H=3,
+    V=4,
+    D=None,
+    input_steps=None,
+    loss_steps=None,
+    tied=True,
+    h0="zero",
+    title=None,
+    highlight=None,
+    weight_labels="all",
+):
+    """Draw an RNN unrolled over T steps: inputs, hidden states, outputs, losses and their sum.
+
+    Inputs: ax; T steps; H, V, D sizes of h_t, y_t, x_t (D None: V, one-hot inputs); input_steps,
+    loss_steps the steps with an x node and with a y node and loss (None: all); tied True draws
+    one colour and one name per weight matrix (the RNN), False one copy per layer (the layered
+    net); h0 "zero" or "learned" (the label of the initial state); highlight a weight name
+    whose arrows are drawn thicker (e.g. "W_hh", to show the one matrix re-used at every step);
+    weight_labels "all" names every weight arrow, "first" only the first of each matrix (the
+    colours name the rest, and fewer texts make frames cheaper to render).
+    Returns a dict of artists: nodes {(kind, t): box} with kind x, h, y, L and ("h", -1) for h_0
+    and ("sum", 0) for L; arrows {(weight, t): arrow}; cells (a PatchCollection) and slots
+    {(kind, t): slice into its cells}; plus T, input_steps, loss_steps.
+    """
+    D = V if D is None else D
+    ins = list(range(T)) if input_steps is None else list(input_steps)
+    outs = list(range(T)) if loss_steps is None else list(loss_steps)
+    nodes, arrows, rects, slots = {}, {}, [], {}
+
+    def node(kind, t, label, n):
+        patch, _, cells = _box(ax, (t * DX, ROW[kind]), label, n)
+        nodes[(kind, t)] = patch
+        slots[(kind, t)] = slice(len(rects), len(rects) + n)
+        rects.extend(cells)
+
+    seen = set()
+
+    def label(w, t):  # the weight's name, or None when only the first arrow is labelled
+        if weight_labels == "first" and w in seen:
+            return None
+        seen.add(w)
+        return _wlabel(w, t, tied)
+
+    layer_colors = colormaps["tab10"].colors
+    wcol = {w: (lambda t, w=w: WEIGHT_COLORS[w] if tied else layer_colors[t % 10]) for w in SUB}
+    node("h", -1, sub("h", 0) + (" learned" if h0 == "learned" else " = 0"), H)
+    for t in range(T):
+        node("h", t, sub("h", t + 1), H)
+        a, b = ((t - 1) * DX + BOX_W / 2, ROW["h"]), (t * DX - BOX_W / 2, ROW["h"])
+        lab = label("W_hh", t)
+        arrows[("W_hh", t)] = _arrow(ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, 1.62))[0]
+        if t in ins:
+            node("x", t, sub("x", t + 1), D)
+            a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
+            lab = label("W_xh", t)
+            arrows[("W_xh", t)] = _arrow(ax, a, b, wcol["W_xh"](t), lab, (t * DX + 0.3, 0.6))[0]
+        if t in outs:
+            node("y", t, sub("y", t + 1), V)
+            a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
+            lab = label("W_hy", t)
+            arrows[("W_hy", t)] = _arrow(ax, a, b, wcol["W_hy"](t), lab, (t * DX + 0.3, 1.8))[0]
+            node("L", t, sub("L", t + 1), 0)
+            a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)
+            arrows[("loss", t)] = _arrow(ax, a, b, "#555555")[0]
+    mid = (T - 1) * DX / 2
+    nodes[("sum", 0)] = _box(ax, (mid, ROW["sum"]), "L = \u03a3\u209c L\u209c", 0)[0]
+    nodes[("sum", 0)].set_width(1.3)
+    nodes[("sum", 0)].set_x(mid - 0.65)
+    for t in outs:
+        a, b = (t * DX, ROW["L"] + BOX_H / 2), (mid, ROW["sum"] - BOX_H / 2)
+        arrows[("sum", t)] = _arrow(ax, a, b, "#555555")[0]
+    for (w, _), arrow in arrows.items():
+        if w == highlight:
+            arrow.set_linewidth(2.5)  # a thick outline in the arrow's own colour
+            arrow.set_edgecolor(arrow.get_facecolor())
+    cells = PatchCollection(rects, facecolor=PENDING, edgecolor="#777777", linewidth=0.4, zorder=3)
+    ax.add_collection(cells)
+    ax.set_xlim(-DX - 0.6, (T - 1) * DX + 0.6)
+    ax.set_ylim(ROW["x"] - 0.45, ROW["sum"] + 0.45)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontsize=10, y=1.0)  # a fixed y skips auto-placement
+    return {
+        "nodes": nodes,
+        "arrows": arrows,
+        "cells": cells,
+        "slots": slots,
+        "T": T,
+        "input_steps": ins,
+        "loss_steps": outs,
+    }
+
+
+def show_values(art, values, scale=None):
+    """Fill node boxes and colour their cells; nodes missing from `values` look pending.
+
+    Inputs: art from draw_unrolled; values {(kind, t): vector} (h nodes in [-1, 1]; other kinds
+    scaled by scale[kind], default 1), plus optional {("L", t): None, ("sum", 0): None} to mark
+    loss nodes as computed. Returns the list of node keys shown as computed.
+    """
+    scale = {"h": 1.0, "x": 1.0, "y": 1.0, **(scale or {})}
+    colors = np.tile(np.array([0.957, 0.957, 0.957, 1.0]), (len(art["cells"].get_paths()), 1))
+    for key, sl in art["slots"].items():
+        if key in values and values[key] is not None:
+            v = np.asarray(values[key], dtype=np.float64) / scale[key[0]]
+            colors[sl] = CMAP(Normalize(-1.0, 1.0)(v))
+    art["cells"].set_facecolor(colors)
+    done = [k for k in art["nodes"] if k in values]
+    for key, patch in art["nodes"].items():
+        kind = "hidden" if key[0] in ("h",) else "input" if key[0] == "x" else "output"
+        on = key in values
+        patch.set_facecolor(_pale(COLORS[kind]) if on else PENDING)
+        patch.set_edgecolor(COLORS[kind] if on else "#bbbbbb")
+        patch.set_linewidth(1.2)
+    for (w, t), arrow in art["arrows"].items():
+        head = {"W_hh": ("h", t), "W_xh": ("h", t), "W_hy": ("y", t), "loss": ("L", t)}
+        arrow.set_alpha(1.0 if head.get(w, ("sum", 0)) in values else 0.25)
+    return done
+
+
+def show_gradient(art, steps):
+    """Mark the hidden nodes the backward pass has reached (orange edges) and the W_hh arrows
+    it has flowed back through (orange). Inputs: art; steps, the 0-based steps t with dL/dh_t
+    known (t = -1 is h_0). Returns the sorted list of marked steps."""
+    steps = sorted(set(steps))
+    for t in steps:
+        art["nodes"][("h", t)].set_edgecolor(GRAD_COLOR)
+        art["nodes"][("h", t)].set_linewidth(3.0)
+    for t in range(art["T"]):
+        back = t in steps and (t - 1) in steps  # gradient passed from h_t to h_{t-1}
+        art["arrows"][("W_hh", t)].set_color(GRAD_COLOR if back else WEIGHT_COLORS["W_hh"])
+    return steps
+
+
+def _pale(color, amount=0.8):
+    """A colour mixed with white."""
+    return tuple(c + (1 - c) * amount for c in to_rgb(color))
+
+
+def draw_folded(ax):
+    """The RNN before unrolling: x -> h -> y with a self-loop W_hh on h (the cycle as memory).
+
+    Returns a dict: nodes {kind: box}, arrows {weight: arrow}.
+    """
+    nodes = {k: _box(ax, (0.0, ROW[k]), f"{k}\u209c", 0)[0] for k in ("x", "h", "y")}
+    top, bottom = BOX_H / 2, -BOX_H / 2
+    loop = FancyArrowPatch(
+        (0.25, 1.2 + top),
+        (BOX_W / 2, 1.05),
+        arrowstyle="-|>",
+        mutation_scale=10,
+        connectionstyle="arc3,rad=-1.6",
+        color=WEIGHT_COLORS["W_hh"],
+        linewidth=1.4,
+    )
+    ax.add_patch(loop)  # the cycle: h_t feeds back into the next h
+    arrows = {
+        "W_xh": _arrow(ax, (0, top), (0, 1.2 + bottom), WEIGHT_COLORS["W_xh"], "W_xh", (0.35, 0.6)),
+        "W_hy": _arrow(
+            ax, (0, 1.2 + top), (0, 2.4 + bottom), WEIGHT_COLORS["W_hy"], "W_hy", (0.35, 1.8)
+        ),
+        "W_hh": (loop, ax.text(0.85, 1.5, "W_hh", fontsize=8, color=WEIGHT_COLORS["W_hh"])),
+    }
+    ax.set_xlim(-1.0, 1.6)
+    ax.set_ylim(-0.45, 2.85)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return {"nodes": nodes, "arrows": {k: a[0] for k, a in arrows.items()}}
+
+
+def draw_norm_bars(
+    ax, T, *, ymax=1.0, color=GRAD_COLOR, label="\u2016dL/dh\u209c\u2016", first=1, dx=1.0
+):
+    """Bars of a per-timestep quantity (all zero at first), one per step first, ..., T.
+
+    Inputs: ax; T the last step; ymax the fixed top; color; label (y axis); first the first step
+    (0 adds a bar for h_0); dx the distance between bars (DX lines them up with draw_unrolled's
+    columns, where step t sits at x = (t - 1) * DX).
+    Returns the BarContainer; update with set_bar_heights.
+    """
+    steps = np.arange(first, T + 1)
+    x = (steps - 1) * dx if dx != 1.0 else steps
+    bars = ax.bar(x, np.zeros(len(steps)), color=color, width=0.7 * dx)
+    ax.set_xticks(x, [str(t) for t in steps])
+    ax.set_xlim(x[0] - 0.6 * dx, x[-1] + 0.6 * dx)
+    ax.set_ylim(0.0, ymax)
+    ax.set_xlabel("timestep t", fontsize=9)
+    ax.set_ylabel(label, fontsize=9)
+    ax.tick_params(labelsize=8)
+    return bars
+
+
+def align_x(fig, top, bottom):
+    """Lay the figure out, then give `bottom` the horizontal extent and x limits of `top` (an
+    equal-aspect graph), so that bars sit under the graph's columns. Freezes the layout."""
+    fig.canvas.draw()
+    fig.set_layout_engine(None)
+    t, b = top.get_position(), bottom.get_position()
+    bottom.set_position((t.x0, b.y0, t.width, b.height))
+    bottom.set_xlim(top.get_xlim())
+    return bottom
+
+
+def set_bar_heights(bars, heights):
+    """Set every bar's height (NaN or missing values count as 0). Returns the heights used."""
+    h = np.nan_to_num(np.asarray(heights, dtype=np.float64), nan=0.0)
+    for bar, v in zip(bars, h, strict=True):
+        bar.set_height(v)
+    return h
+
+
+def draw_norm_curve(ax, T, ylim, *, n_ghosts=0):
+    """A log-scale line of ||dL/dh_t|| over t = 1..T, a dashed reference line and grey ghosts.
+
+    Inputs: ax; T; ylim (low, high) fixed for every frame; n_ghosts faint lines for context.
+    Returns a dict: line, ref (the dashed geometric reference), ghosts (list of lines).
+    """
+    t = np.arange(1, T + 1)
+    blank = np.full(T, np.nan)
+    ghosts = [ax.plot(t, blank, color="#cccccc", linewidth=1)[0] for _ in range(n_ghosts)]
+    ref = ax.plot(t, np.full(T, np.nan), "--", color="#555555", linewidth=1)[0]
+    line = ax.plot(t, np.full(T, np.nan), "o-", color=GRAD_COLOR, markersize=4)[0]
+    ax.set_yscale("log")
+    ax.set_ylim(*ylim)
+    decades = 10.0 ** np.arange(np.floor(np.log10(ylim[0])), np.ceil(np.log10(ylim[1])) + 1)
+    ticks = decades[:: max(1, len(decades) // 6)]
+    ax.yaxis.set_major_locator(FixedLocator(ticks))
+    ax.yaxis.set_major_formatter(
+        FixedFormatter([f"10{sup(str(round(np.log10(v))))}" for v in ticks])
+    )
+    ax.yaxis.set_minor_locator(NullLocator())  # minor log ticks cost more to draw than the data
+    ax.set_xlim(0.5, T + 0.5)
+    ax.set_xlabel("timestep t", fontsize=9)
+    ax.set_ylabel("\u2016dL/dh\u209c\u2016", fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.grid(True, which="major", alpha=0.3)
+    return {"line": line, "ref": ref, "ghosts": ghosts}
+
+
+def _fixed_figure(width, height, rects):
+    """A figure with axes at fixed positions (no layout solver: graphs need no tick room)."""
+    fig, ax = new_figure(width, height)
+    fig.set_layout_engine(None)
+    ax.set_position(rects[0])
+    return fig, [ax] + [fig.add_axes(r) for r in rects[1:]]
+
+
+def cell_figure(T=3):
+    """Static figure: the folded RNN (a cycle) beside the same RNN unrolled for T steps.
+
+    Returns (fig, (folded artists, unrolled artists)).
+    """
+    fig, (a, b) = _fixed_figure(6.4, 3.0, [(0.0, 0.0, 0.22, 0.92), (0.22, 0.0, 0.78, 0.92)])
+    art = draw_folded(a), draw_unrolled(b, T, highlight="W_hh")
+    a.set_title("folded: a cycle", fontsize=10, y=1.0)
+    b.set_title(f"unrolled for T = {T}: one W_hh, re-used at every step", fontsize=10, y=1.0)
+    return fig, art
+
+
+def layered_figure(T=3):
+    """Static figure: the layered feed-forward net, one copy of each weight per layer.
+
+    Returns (fig, artists of draw_unrolled with tied=False).
+    """
+    fig, (ax,) = _fixed_figure(4.6, 3.0, [(0.0, 0.0, 1.0, 0.92)])
+    art = draw_unrolled(ax, T, tied=False, title="layered net: layer t has its own weights")
+    return fig, art

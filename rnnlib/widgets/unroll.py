@@ -1,0 +1,359 @@
+"""Views for notebook 02: the unrolled graph stepped forward and backward, the process-sequence
+shapes, vanishing/exploding gradients against the spectral radius of W_hh, truncated BPTT.
+
+The small examples the views run (on the lecture's vocabulary [h, e, l, o]) are plain numpy
+functions at the top, so tests and notebook cells can compute the same numbers the views show.
+"""
+
+import ipywidgets as widgets
+import numpy as np
+
+from ..cell import init_params
+from ..clip import clip_elementwise, clip_global_norm, global_norm
+from ..draw import unroll as du
+from ..draw.style import new_figure
+from ..unroll import SETUPS, one_hot_inputs, sequence_loss, sequence_setup, unroll_loss_and_grads
+from .view import FigureView
+
+VOCAB = "helo"
+HELLO = {  # (input characters, target characters) of each shape, taken from "hello"
+    "one-to-one": ("h", "e"),
+    "one-to-many": ("h", "ello"),
+    "many-to-one": ("hell", "o"),
+    "many-to-many": ("hell", "ello"),
+    "encoder-decoder": ("hel", "lo"),
+}
+RHOS = tuple(round(0.5 + 0.1 * i, 1) for i in range(11))  # spectral radii 0.5 .. 1.5
+
+
+def hello_params(H=3, seed=0, scale=0.8):
+    """Random parameters for V = 4 ([h, e, l, o]) and H hidden units (biases zero)."""
+    return init_params(len(VOCAB), H, rng=np.random.default_rng(seed), scale=scale)
+
+
+def hello_example(kind):
+    """The "hello" data for one process-sequence shape, with its inputs and losses placed.
+
+    Returns a dict: kind, T, input_steps, loss_steps (as sequence_setup), xs (T, 4) one-hot
+    inputs (zero rows at steps without input), targets (L,) indices, inputs and outputs strings.
+    """
+    if kind not in HELLO:
+        raise ValueError(f"kind must be one of {SETUPS}, got {kind!r}")
+    ins, outs = HELLO[kind]
+    setup = sequence_setup(kind, len(ins), len(outs))
+    ix = [VOCAB.index(c) for c in ins]
+    xs = one_hot_inputs(ix, len(VOCAB), steps=setup["input_steps"], T=setup["T"])
+    targets = np.array([VOCAB.index(c) for c in outs])
+    return {**setup, "xs": xs, "targets": targets, "inputs": ins, "outputs": outs}
+
+
+def run_example(params, ex, k=None):
+    """Forward, loss and BPTT of one example. Returns loss, step_losses (one per loss step,
+    summing to loss), grads and the trace of unroll_loss_and_grads."""
+    loss, grads, trace = unroll_loss_and_grads(
+        params, ex["xs"], ex["targets"], loss_steps=ex["loss_steps"], k=k
+    )
+    step_losses = [
+        sequence_loss(trace["ys"], [tg], [t])[0]  # L_t alone
+        for t, tg in zip(ex["loss_steps"], ex["targets"], strict=True)
+    ]
+    return loss, step_losses, grads, trace
+
+
+def orthogonal(H, rng):
+    """A random H x H orthogonal matrix Q (Q^T Q = I): every singular value is 1."""
+    q, r = np.linalg.qr(rng.standard_normal((H, H)))
+    return q * np.sign(np.diag(r))  # fix the signs so Q is unique for a given draw
+
+
+def radius_run(rho, *, T=15, H=8, k=None, seed=0, input_scale=1e-4):
+    """Many-to-one BPTT with W_hh = rho * Q (Q orthogonal), so W_hh's spectral radius is rho.
+
+    Inputs: rho > 0; T steps; H hidden units; k truncation (None: full BPTT); seed; input_scale
+    the size of W_xh (small keeps tanh near its linear range, where each step back multiplies
+    ||dL/dh_t|| by about rho). Inputs are random characters of [h, e, l, o], the loss sits at
+    the last step only.
+    Returns loss, grads and the trace of unroll_loss_and_grads (dh_norms (T,), dW_hh_t (T, H, H)).
+    """
+    rng = np.random.default_rng(seed)
+    params = init_params(len(VOCAB), H, rng=rng, scale=1.0)
+    params["W_hh"] = rho * orthogonal(H, rng)  # eigenvalues all of modulus rho
+    params["W_xh"] *= input_scale
+    xs = one_hot_inputs(rng.integers(0, len(VOCAB), T), len(VOCAB))
+    return unroll_loss_and_grads(
+        params, xs, [int(rng.integers(len(VOCAB)))], loss_steps=[T - 1], k=k
+    )
+
+
+def clip_report(grads, limit=5.0, max_norm=5.0):
+    """Gradients before and after element-wise clipping (+/-limit) and global-norm clipping.
+
+    Inputs: grads dict of arrays; limit; max_norm.
+    Returns {"raw" | "element-wise" | "global norm": {"norm": global norm, "max": largest
+    |entry|, "cos": cosine with the raw gradient seen as one long vector}}.
+    """
+    raw = np.concatenate([np.ravel(g) for g in grads.values()])
+    out = {}
+    for name, g in (
+        ("raw", grads),
+        ("element-wise", clip_elementwise(grads, limit)),
+        ("global norm", clip_global_norm(grads, max_norm)[0]),
+    ):
+        v = np.concatenate([np.ravel(x) for x in g.values()])
+        cos = float(v @ raw / (np.linalg.norm(v) * np.linalg.norm(raw)))  # direction kept?
+        out[name] = {"norm": global_norm(g), "max": float(np.abs(v).max()), "cos": cos}
+    return out
+
+
+def _html(header, rows):
+    """A small HTML table."""
+    head = "".join(f"<th style='padding:0 6px'>{h}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td style='padding:0 6px;text-align:right'>{c}</td>" for c in r)
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table style='font-family:monospace;font-size:12px'><tr>{head}</tr>{body}</table>"
+
+
+def _vec(v):
+    return "[" + ", ".join(f"{x:+.2f}" for x in v) + "]"
+
+
+def _values(ex, trace, upto):
+    """Node values for show_values: everything computed in the first `upto` steps."""
+    vals = {("h", -1): np.zeros(trace["hs"].shape[1])}
+    for t in range(upto):
+        vals[("h", t)] = trace["hs"][t]
+        if t in ex["input_steps"]:
+            vals[("x", t)] = ex["xs"][t]
+        if t in ex["loss_steps"]:
+            vals[("y", t)], vals[("L", t)] = trace["ys"][t], None
+    if upto == ex["T"]:
+        vals[("sum", 0)] = None
+    return vals
+
+
+def forward_explorer(params=None, kind="many-to-many"):
+    """Slider t = 0..T: the forward pass after t steps; h_t and y_t as coloured strips and a table.
+
+    The slider starts at T - 1 (one step left to run), so both arrow keys move it.
+    Returns a FigureView; view.result is a dict t, hs (t, H), ys (t, V).
+    """
+    params = hello_params() if params is None else params
+    ex = hello_example(kind)
+    trace = run_example(params, ex)[3]
+    fig, ax = new_figure(5.2, 3.4)
+    art = du.draw_unrolled(
+        ax,
+        ex["T"],
+        H=params["W_hh"].shape[0],
+        input_steps=ex["input_steps"],
+        loss_steps=ex["loss_steps"],
+    )
+    yscale = {"y": float(np.abs(trace["ys"]).max())}
+
+    def update(t):
+        du.show_values(art, _values(ex, trace, t), yscale)
+        return {"t": t, "hs": trace["hs"][:t], "ys": trace["ys"][:t]}
+
+    def table(values, result):
+        rows = []
+        for s in range(ex["T"]):
+            done = s < values["t"]
+            x = ex["inputs"][ex["input_steps"].index(s)] if s in ex["input_steps"] else "0"
+            h, y = (_vec(trace["hs"][s]), _vec(trace["ys"][s])) if done else ("", "")
+            rows.append([s + 1, x, h, y])
+        return _html(["t", "x_t", "h_t", "y_t (h, e, l, o)"], rows)
+
+    slider = widgets.IntSlider(value=ex["T"] - 1, min=0, max=ex["T"], description="step t")
+    return FigureView(fig, update, {"t": slider}, table=table, title="forward pass, step by step")
+
+
+def setups_explorer(params=None):
+    """Buttons over the five shapes: each one's unrolled graph, run on the same code, its losses.
+
+    Returns a FigureView; view.result is a dict kind, loss, step_losses.
+    """
+    params = hello_params() if params is None else params
+    fig, ax0 = new_figure(5.8, 3.2)
+    ax0.set_axis_off()
+    runs, graphs = {}, {}
+    T_max = max(hello_example(kind)["T"] for kind in SETUPS)
+    for kind in SETUPS:
+        ex = hello_example(kind)
+        loss, step_losses, _, trace = run_example(params, ex)
+        ax = fig.add_axes((0.0, 0.0, 1.0, 0.92))
+        title = f"{kind}: '{ex['inputs']}' -> '{ex['outputs']}'"
+        art = du.draw_unrolled(
+            ax,
+            ex["T"],
+            input_steps=ex["input_steps"],
+            loss_steps=ex["loss_steps"],
+            title=title,
+            weight_labels="first",
+        )
+        du.show_values(art, _values(ex, trace, ex["T"]), {"y": float(np.abs(trace["ys"]).max())})
+        ax.set_xlim(-du.DX - 0.6, (T_max - 1) * du.DX + 0.6)
+        runs[kind], graphs[kind] = (ex, loss, step_losses), ax
+
+    def update(kind):
+        for name, ax in graphs.items():
+            ax.set_visible(name == kind)
+        ex, loss, step_losses = runs[kind]
+        return {"kind": kind, "loss": loss, "step_losses": step_losses}
+
+    def table(values, result):
+        ex = runs[values["kind"]][0]
+        rows = [
+            [t + 1, ex["outputs"][i], f"{result['step_losses'][i]:.4f}"]
+            for i, t in enumerate(ex["loss_steps"])
+        ]
+        rows.append(["", "L = sum", f"{result['loss']:.4f}"])
+        return _html(["t", "target", "L_t"], rows)
+
+    buttons = widgets.ToggleButtons(options=list(SETUPS), value="many-to-many", description="shape")
+    return FigureView(fig, update, {"kind": buttons}, table=table)
+
+
+def backward_explorer(params=None, kind="many-to-many"):
+    """Slider n = 0..T (starting half-way): the backward pass after n steps back through the cell.
+
+    The gradient starts at the last hidden state; after n steps dL/dh_t is known for the last
+    n + 1 states (h_0 included when n = T). Returns a FigureView; view.result is a dict n,
+    reached (0-based steps, -1 for h_0), norms (T,) with zeros where not yet reached.
+    """
+    params = hello_params() if params is None else params
+    ex = hello_example(kind)
+    T = ex["T"]
+    trace = run_example(params, ex)[3]
+    fig, (ax, axb) = new_figure(5.2, 4.6, nrows=2, height_ratios=(3, 1.3))
+    art = du.draw_unrolled(
+        ax, T, input_steps=ex["input_steps"], loss_steps=ex["loss_steps"], weight_labels="first"
+    )
+    values = _values(ex, trace, T)
+    yscale = {"y": float(np.abs(trace["ys"]).max())}
+    h0_norm = float(np.linalg.norm(trace["dh_init"]))  # ||dL/dh_0||
+    top = 1.1 * max(float(trace["dh_norms"].max()), h0_norm)
+    bars = du.draw_norm_bars(axb, T, ymax=top, first=0, dx=du.DX)
+    du.align_x(fig, ax, axb)  # bars under the columns of the graph
+    contrib = np.sqrt((trace["dW_hh_t"] ** 2).sum(axis=(1, 2)))  # ||contribution of step t||
+
+    def update(n):
+        reached = list(range(T - 1 - n, T))
+        du.show_values(art, values, yscale)
+        du.show_gradient(art, reached)
+        norms = np.where(np.arange(T) >= T - 1 - n, trace["dh_norms"], 0.0)
+        du.set_bar_heights(bars, np.r_[h0_norm if n == T else 0.0, norms])
+        return {"n": n, "reached": reached, "norms": norms}
+
+    def table(_values, result):
+        rows = [
+            [
+                t + 1,
+                f"{result['norms'][t]:.4f}",
+                f"{contrib[t]:.4f}" if t in result["reached"] else "",
+            ]
+            for t in range(T)
+        ]
+        if -1 in result["reached"]:
+            rows.insert(0, [0, f"{h0_norm:.4f}", ""])
+        return _html(["t", "||dL/dh_t||", "||dW_hh part||"], rows)
+
+    slider = widgets.IntSlider(value=T // 2, min=0, max=T, description="steps back")
+    return FigureView(fig, update, {"n": slider}, table=table, title="backward pass, step by step")
+
+
+def radius_explorer(T=12, H=8):
+    """A slider for the spectral radius rho of W_hh (0.5..1.5): ||dL/dh_t|| on a log axis.
+
+    Returns a FigureView; view.result is a dict rho, norms (T,), factor (the mean ratio
+    ||dL/dh_{t-1}|| / ||dL/dh_t||).
+    """
+    norms = {rho: radius_run(rho, T=T, H=H)[2]["dh_norms"] for rho in RHOS}
+    allv = np.concatenate(list(norms.values()))
+    fig, ax = new_figure(6.0, 3.2)
+    art = du.draw_norm_curve(ax, T, (allv.min() / 3, allv.max() * 3), n_ghosts=len(RHOS))
+    t = np.arange(1, T + 1)
+    for ghost, rho in zip(art["ghosts"], RHOS, strict=True):
+        ghost.set_ydata(norms[rho])
+    title = ax.set_title("", fontsize=10, y=1.0)
+
+    def update(rho):
+        n = norms[rho]
+        art["line"].set_ydata(n)
+        art["ref"].set_ydata(n[-1] * rho ** (T - t))  # ||dL/dh_T|| rho^(T-t)
+        factor = float(np.exp(np.mean(np.log(n[:-1] / n[1:]))))
+        word = "vanish" if rho < 1 else "explode" if rho > 1 else "keep their size"
+        title.set_text(f"\u03c1 = {rho:.1f}: gradients {word} going back (dashed: \u03c1^(T-t))")
+        return {"rho": rho, "norms": n, "factor": factor}
+
+    def table(values, result):
+        n = result["norms"]
+        rows = [
+            ["||dL/dh_T||", f"{n[-1]:.3e}"],
+            ["||dL/dh_1||", f"{n[0]:.3e}"],
+            ["||dL/dh_1|| / ||dL/dh_T||", f"{n[0] / n[-1]:.3e}"],
+            ["factor per step", f"{result['factor']:.4f}"],
+        ]
+        return _html(["rho = " + f"{values['rho']:.1f}", ""], rows)
+
+    slider = widgets.SelectionSlider(
+        options=[(f"{r:.1f}", r) for r in RHOS], value=1.0, description="rho"
+    )
+    return FigureView(fig, update, {"rho": slider}, table=table)
+
+
+def truncation_explorer(T=8, H=8, rho=1.0, input_scale=0.3):
+    """A slider for the truncation length k of BPTT (1..T) on a many-to-one example.
+
+    Top: ||dL/dh_t|| (grey outline: full BPTT); bottom: each step's contribution to dW_hh.
+    Returns a FigureView; view.result is a dict k, norms (T,), contrib (T,), dW_hh_norm and
+    full_norm (the norm of dW_hh truncated and full).
+    """
+    runs = {k: radius_run(rho, T=T, H=H, k=k, input_scale=input_scale) for k in range(1, T + 1)}
+    full = runs[T][2]
+
+    def parts(trace):
+        return np.sqrt((trace["dW_hh_t"] ** 2).sum(axis=(1, 2)))
+
+    fig, (ax1, ax2) = new_figure(6.0, 3.8, nrows=2, sharex=True)
+    bars1 = du.draw_norm_bars(ax1, T, ymax=1.15 * float(full["dh_norms"].max()))
+    bars2 = du.draw_norm_bars(
+        ax2,
+        T,
+        ymax=1.15 * float(parts(full).max()),
+        color=du.WEIGHT_COLORS["W_hh"],
+        label="\u2016part of dL/dW_hh\u2016",
+    )
+    for ax, v in ((ax1, full["dh_norms"]), (ax2, parts(full))):
+        ax.bar(np.arange(1, T + 1), v, width=0.7, fill=False, edgecolor="#999999", zorder=3)
+    ax1.set_xlabel("")
+    title = ax1.set_title("", fontsize=10, y=1.0)
+
+    def update(k):
+        grads, trace = runs[k][1], runs[k][2]
+        du.set_bar_heights(bars1, trace["dh_norms"])
+        du.set_bar_heights(bars2, parts(trace))
+        title.set_text(
+            f"k = {k}: the loss at t = {T} reaches back to t = {T - k + 1} (outline: full)"
+        )
+        return {
+            "k": k,
+            "norms": trace["dh_norms"],
+            "contrib": parts(trace),
+            "dW_hh_norm": float(np.linalg.norm(grads["W_hh"])),
+            "full_norm": float(np.linalg.norm(runs[T][1]["W_hh"])),
+        }
+
+    def table(values, result):
+        rows = [
+            ["||dW_hh|| truncated", f"{result['dW_hh_norm']:.4f}"],
+            ["||dW_hh|| full", f"{result['full_norm']:.4f}"],
+            ["steps kept", f"{values['k']} of {T}"],
+        ]
+        return _html(["k = " + str(values["k"]), ""], rows)
+
+    slider = widgets.IntSlider(value=T // 3, min=1, max=T, description="k")
+    return FigureView(fig, update, {"k": slider}, table=table, title="truncated BPTT")

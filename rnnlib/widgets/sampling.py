@@ -1,0 +1,260 @@
+"""Views for test time: step through the sampler, turn temperature and top-k, watch text emerge."""
+
+import html
+import io
+
+import ipywidgets as widgets
+import numpy as np
+from PIL import Image
+
+from ..draw import sampling as draw
+from ..draw.style import new_figure
+from ..sampling import next_distribution, sample, sample_steps
+from .view import FigureView
+
+TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0)
+MONO = "font-family: monospace; white-space: pre-wrap; max-width: 34em"
+
+
+class BlitView(FigureView):
+    """A FigureView that draws the figure once, then per frame only its `animated` artists.
+
+    The animated artists are left out of full draws, so the draw that fixes the layout (the
+    last one before the first frame) leaves the background: axes, ticks, labels, boxes. A frame
+    restores that background and draws the animated artists over it, in z-order.
+    Inputs: as FigureView, plus animated, the artists update() changes (it must change no other).
+    """
+
+    def __init__(self, fig, update, controls, *, animated, **kwargs):
+        self.animated = sorted(animated, key=lambda a: a.get_zorder())
+        for a in self.animated:
+            a.set_animated(True)  # left out of full draws
+        self.background = None
+        super().__init__(fig, update, controls, **kwargs)
+
+    def _frame_png(self):
+        canvas = self.fig.canvas
+        if self.background is None:  # the canvas holds the layout draw: the background
+            self.background = canvas.copy_from_bbox(self.fig.bbox)
+        canvas.restore_region(self.background)
+        for a in self.animated:
+            self.fig.draw_artist(a)
+        buf = io.BytesIO()
+        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        image.save(buf, format="png", compress_level=1)
+        return buf.getvalue()
+
+    def render(self, values):
+        """The frame (png, html, result) for a dict of control values, cached by state."""
+        key = self._key(values)
+        if key not in self.frames:
+            result = self.update(**values)
+            html_text = self.table(values, result) if self.table is not None else ""
+            self.frames[key] = (self._frame_png(), html_text, result)
+        return self.frames[key]
+
+
+def state_after(params, ix):
+    """Hidden state after reading indices ix (n,) from a zero state: h_n (H,)."""
+    h = np.zeros(params["W_hh"].shape[0])
+    for i in ix:
+        h = np.tanh(params["W_xh"][:, i] + params["W_hh"] @ h + params["b_h"])  # h_t
+    return h
+
+
+def after_prompt(params, vocab, prompt):
+    """Where sampling starts after a prompt read from a zero state.
+
+    Inputs: params; vocab; prompt (str, >= 1 character).
+    Returns (h, seed_ix, y): h (H,) the state before the prompt's last character, seed_ix that
+    character's index (the sampler's first input), y (V,) the logits it gives for what follows.
+    """
+    ix = vocab.encode(prompt)
+    if len(ix) == 0:
+        raise ValueError("prompt must hold at least one character, got an empty string")
+    h = state_after(params, ix[:-1])
+    h_last = np.tanh(params["W_xh"][:, ix[-1]] + params["W_hh"] @ h + params["b_h"])
+    return h, int(ix[-1]), params["W_hy"] @ h_last + params["b_y"]  # y = W_hy h + b_y
+
+
+def _text_html(text, mark=None):
+    """Monospace HTML of `text`; the character at index `mark` highlighted (blanks made visible)."""
+    esc = [html.escape(c) for c in text]
+    if mark is not None:
+        shown = html.escape(draw.char_label(text[mark]))
+        esc[mark] = f'<b style="background:#ffe2a8">{shown}</b>'
+    return f'<div style="{MONO}">{"".join(esc)}</div>'
+
+
+def step_explorer(params, vocab, seed_char, n=8, *, temperature=1.0, rng=0, prerender=True):
+    """Step through n steps of sampling: the chain so far and p_t with the drawn character.
+
+    Inputs: params; vocab (Vocab); seed_char the first input, fed from h = 0; n steps;
+    temperature; rng a seed or Generator for the draws; prerender, as in FigureView.
+    Returns a FigureView with a `step` slider (1..n, starting at n // 2); view.result is a
+    dict with step, input, drawn (characters), p (V,) and text (seed + characters drawn so
+    far); view.steps holds sample_steps' arrays.
+    """
+    H = params["W_hh"].shape[0]
+    steps = sample_steps(
+        params, np.zeros(H), vocab.index[seed_char], n, temperature=temperature, rng=rng
+    )
+    inputs = [vocab.chars[i] for i in steps["inputs"]]
+    drawn = [vocab.chars[i] for i in steps["ix"]]
+    fig, (ax_chain, ax_p) = new_figure(8.0, 4.6, nrows=2, height_ratios=[1.5, 1.0])
+    chain = draw.sampling_chain(ax_chain, n)
+    bars = draw.distribution_bars(ax_p, vocab.chars)
+    ax_p.set_title("$p_t$ = softmax($y_t$); the drawn character in orange", fontsize=10)
+
+    def update(step):
+        t = step - 1
+        draw.set_chain(chain, inputs, drawn, step)
+        draw.set_distribution(bars, steps["p"][t], steps["ix"][t])
+        text = seed_char + "".join(drawn[:step])
+        return {
+            "step": step,
+            "input": inputs[t],
+            "drawn": drawn[t],
+            "p": steps["p"][t],
+            "text": text,
+        }
+
+    def table(values, result):
+        p_drawn = result["p"][vocab.index[result["drawn"]]]
+        return (
+            f"<p>step {result['step']}: input <b>{html.escape(result['input'])}</b>, "
+            f"drew <b>{html.escape(result['drawn'])}</b> with probability {p_drawn:.3f}</p>"
+            f"<p>text so far:</p>{_text_html(result['text'], mark=len(result['text']) - 1)}"
+        )
+
+    slider = widgets.IntSlider(value=max(1, n // 2), min=1, max=n, description="step")
+    animated = chain["animated"] + list(bars)
+    view = BlitView(
+        fig, update, {"step": slider}, table=table, prerender=prerender, animated=animated
+    )
+    view.steps = steps
+    return view
+
+
+def top_k_options(V):
+    """Top-k choices for a vocabulary of V, from V itself ("all") down to a few small k.
+
+    Returns a list of (label, k) pairs, largest k first: sliding right cuts more of the tail.
+    """
+    ks = [k for k in (10, 5, 3, 2, 1) if k < V]
+    return [(f"all ({V})", V)] + [(str(k), k) for k in ks]
+
+
+def temperature_explorer(
+    params, vocab, prompt, *, n=160, seeds=3, temperatures=TEMPERATURES, prerender=True
+):
+    """Temperature and top-k: the next-character distribution after a prompt, and samples.
+
+    Inputs: params; vocab; prompt (str, >= 1 character; the model reads it from h = 0, its last
+    character is the first input of the sampler); n characters per sample; seeds, the number
+    of rng seeds offered (0 .. seeds - 1); temperatures, the slider's values; prerender, as
+    in FigureView.
+    Returns a FigureView with controls temperature, top_k, seed; view.result is a dict with
+    p (V,), entropy (nats), log_v (ln V) and text (the sample, prompt excluded).
+    """
+    h, seed_ix, y = after_prompt(params, vocab, prompt)
+    V = len(vocab)
+    log_v = float(np.log(V))
+    ks = top_k_options(V)
+    grid = np.linspace(0.0, max(temperatures), 121)
+    curves = {
+        k: [draw.entropy(next_distribution(y, t, k)) for t in grid] for _, k in ks
+    }  # entropy against temperature, one curve per k
+    fig, (ax_p, ax_h) = new_figure(8.0, 3.0, ncols=2, width_ratios=[1.6, 1.0])
+    bars = draw.distribution_bars(ax_p, vocab.chars)
+    ax_p.set_title(f"next character after {prompt!r}", fontsize=10)
+    line, marker = draw.entropy_curve(ax_h, grid, curves[V], log_v)
+
+    def update(temperature, top_k, seed):
+        p = next_distribution(y, temperature, top_k)
+        ent = draw.entropy(p)
+        draw.set_distribution(bars, p)
+        line.set_ydata(curves[top_k])
+        marker.set_data([temperature], [ent])
+        text = vocab.decode(
+            sample(params, h, seed_ix, n, temperature=temperature, top_k=top_k, rng=seed)
+        )
+        return {"p": p, "entropy": ent, "log_v": log_v, "text": text}
+
+    def table(values, result):
+        return (
+            f"<p>entropy {result['entropy']:.3f} nats (uniform: ln V = {log_v:.3f}); "
+            f"largest probability {result['p'].max():.3f}</p>"
+            f"<p>sample with seed {values['seed']}:</p>"
+            f"{_text_html(prompt + result['text'])}"
+        )
+
+    controls = {
+        "temperature": widgets.SelectionSlider(
+            options=list(temperatures), value=1.0, description="temperature"
+        ),
+        "top_k": widgets.SelectionSlider(options=ks, value=V, description="top-k"),
+        "seed": widgets.IntSlider(value=0, min=0, max=seeds - 1, description="seed"),
+    }
+    animated = [*bars, line, marker]
+    return BlitView(fig, update, controls, table=table, prerender=prerender, animated=animated)
+
+
+def progress_bar(n_iters, description="training"):
+    """An IntProgress bar and a train() callback that moves it and shows the smoothed loss.
+
+    Returns (bar, callback); pass callback to rnnlib.train.train.
+    """
+    bar = widgets.IntProgress(value=0, min=0, max=n_iters, description=description)
+    label = widgets.Label("")
+
+    def callback(info):
+        bar.value = info.iteration
+        label.value = f"iteration {info.iteration}, loss {info.smooth_loss_per_char:.3f} nats/char"
+
+    return widgets.HBox([bar, label]), callback
+
+
+def training_explorer(
+    iterations, losses, snapshot_iters, samples, *, train_curve=None, log_v=None, prerender=True
+):
+    """Text emerging during training: a loss curve, and the sample taken at each snapshot.
+
+    Inputs: iterations (n,) and losses (n,) per character, the curve the marker rides on (e.g.
+    held-out loss); snapshot_iters (S,) the iterations at which samples (S strings) were drawn;
+    train_curve, None or (iterations (m,), losses (m,)) drawn faint behind; log_v = ln V for a
+    baseline; prerender, as in FigureView.
+    Returns a FigureView with a `snapshot` slider over snapshot_iters (starting in the middle,
+    so a reader without a kernel sees text half formed); view.result is a dict
+    with iteration, loss (the curve's value there) and text.
+    """
+    iterations = np.asarray(iterations, dtype=np.float64)
+    losses = np.asarray(losses, dtype=np.float64)
+    if len(snapshot_iters) != len(samples) or len(samples) == 0:
+        raise ValueError(
+            f"need one sample per snapshot, got {len(snapshot_iters)} iterations "
+            f"and {len(samples)} samples"
+        )
+    fig, ax = new_figure(6.0, 2.6)
+    back = None if train_curve is None else (*train_curve, "training loss (smoothed)")
+    _, marker = draw.loss_curve(
+        ax, iterations, losses, label="held-out loss", log_v=log_v, background=back
+    )
+    texts = dict(zip((int(i) for i in snapshot_iters), (str(t) for t in samples), strict=True))
+
+    def update(snapshot):
+        loss = float(np.interp(snapshot, iterations, losses))  # the curve at that iteration
+        marker.set_data([snapshot], [loss])
+        return {"iteration": snapshot, "loss": loss, "text": texts[snapshot]}
+
+    def table(values, result):
+        return (
+            f"<p>after {result['iteration']} iterations (held-out loss {result['loss']:.3f} "
+            f"nats/char):</p>{_text_html(result['text'])}"
+        )
+
+    slider = widgets.SelectionSlider(
+        options=list(texts), value=list(texts)[len(texts) // 2], description="iteration"
+    )
+    controls = {"snapshot": slider}
+    return BlitView(fig, update, controls, table=table, prerender=prerender, animated=[marker])

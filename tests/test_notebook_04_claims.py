@@ -1,0 +1,170 @@
+"""The claims notebooks/04_sampling.ipynb makes in its text, checked on the same objects."""
+
+import ast
+import re
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from rnnlib import hello, init_params, sample, sample_steps
+from rnnlib.corpus import load_corpus, load_corpus_model, split
+from rnnlib.draw.sampling import entropy
+from rnnlib.sampling import next_distribution
+from rnnlib.train import per_char_loss, train
+from rnnlib.widgets import sampling as views
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_sampling.ipynb"
+PROMPT = "the robot "
+
+
+def notebook_value(name):
+    """The literal assigned to `name` in a code cell of the notebook (e.g. my_text)."""
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type != "code" or name not in cell.source:
+            continue
+        for node in ast.parse(cell.source).body:
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
+                return ast.literal_eval(node.value)
+    raise LookupError(f"no assignment to {name} in {NOTEBOOK.name}")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_corpus_model()
+
+
+@pytest.fixture(scope="module")
+def start(model):
+    return views.after_prompt(model.params, model.vocab, PROMPT)  # (h, seed_ix, y)
+
+
+def test_the_notebook_uses_the_prompt_tested_here():
+    assert notebook_value("prompt") == PROMPT
+
+
+def test_hello_net_spells_ello_with_probability_above_099():
+    params = hello.train_hello().params
+    steps = sample_steps(params, np.zeros(3), 0, 8, rng=0)  # the step view's defaults
+    assert hello.vocab().decode(steps["ix"][:4]) == "ello"
+    assert np.all(steps["p"][np.arange(4), steps["ix"][:4]] > 0.99)
+
+
+def test_entropy_is_zero_at_tau_zero_and_grows_toward_log_v(model, start):
+    _, _, y = start
+    log_v = np.log(len(model.vocab))
+    ents = [entropy(next_distribution(y, t)) for t in views.TEMPERATURES]
+    assert ents[0] == 0.0
+    assert all(a < b for a, b in zip(ents[:-1], ents[1:], strict=True))
+    assert max(ents) < log_v
+    assert entropy(next_distribution(y, 1e4)) == pytest.approx(log_v, abs=1e-3)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5, 10])
+def test_top_k_entropy_levels_off_at_log_k(start, k):
+    _, _, y = start
+    assert entropy(next_distribution(y, 1e4, k)) == pytest.approx(np.log(k), abs=1e-3)
+    assert entropy(next_distribution(y, 1.0, k)) < np.log(k) + 1e-12
+
+
+def test_top1_is_greedy_for_every_seed_and_temperature(model, start):
+    h, seed_ix, _ = start
+    greedy = sample(model.params, h, seed_ix, 80, temperature=0.0)
+    for seed in range(3):
+        for tau in (0.5, 1.0, 5.0):
+            assert (
+                sample(model.params, h, seed_ix, 80, temperature=tau, top_k=1, rng=seed) == greedy
+            )
+
+
+def test_greedy_text_falls_into_a_loop(model, start):
+    h, seed_ix, _ = start
+    text = model.vocab.decode(sample(model.params, h, seed_ix, 400, temperature=0.0))
+    tail = text[160:]
+    assert any(tail[p:] == tail[:-p] for p in range(1, 81))  # periodic, with a period <= 80
+
+
+def test_words_at_half_temperature_noise_at_five(model, start):
+    h, seed_ix, _ = start
+    words = set(re.findall(r"[a-z]+", load_corpus()))
+
+    def real_share(tau):
+        texts = [
+            model.vocab.decode(sample(model.params, h, seed_ix, 160, temperature=tau, rng=s))
+            for s in range(3)  # the seeds the view offers
+        ]
+        found = [w for t in texts for w in re.findall(r"[a-z]+", t)]
+        return np.mean([w in words for w in found])
+
+    half, one, five = real_share(0.5), real_share(1.0), real_share(5.0)
+    assert half > 0.6  # mostly words
+    assert half > one > five
+    assert five < 0.3  # close to random characters
+
+
+def test_same_seed_same_text_other_seed_other_text(model, start):
+    h, seed_ix, _ = start
+    a, b, c = (sample(model.params, h, seed_ix, 60, rng=s) for s in (7, 7, 8))
+    assert a == b and a != c
+
+
+def test_temperature_view_samples_160_characters(model):
+    view = views.temperature_explorer(model.params, model.vocab, PROMPT, prerender=False)
+    assert len(view.result["text"]) == 160
+
+
+def test_held_out_loss_is_recorded_and_below_uniform(model):
+    meta = model.meta
+    _, held = split(load_corpus(), meta["held_out_fraction"])
+    loss = per_char_loss(model.params, held, model.vocab)
+    assert loss == pytest.approx(meta["held_out_loss"], rel=1e-9)
+    assert loss < np.log(len(model.vocab)) - 1.0
+
+
+def test_curves_start_at_uniform_and_held_out_flattens(model):
+    meta, log_v = model.meta, np.log(len(model.vocab))
+    held, its = meta["held_out_loss_per_char"], meta["held_out_iterations"]
+    smooth = meta["smooth_loss_per_char"]
+    assert held[0] == pytest.approx(log_v, abs=0.01) and its[0] == 0
+    assert smooth[0] == pytest.approx(log_v, abs=0.01)
+    late = its >= 2 * meta["n_iters"] // 3  # the last third of training
+    assert np.ptp(held[late]) < 0.1  # held-out: flat
+    assert smooth[2 * meta["n_iters"] // 3] - smooth[-1] > 0.05  # training: still falling
+
+
+def test_samples_show_words_emerging(model):
+    meta = model.meta
+    assert meta["sample_seed_char"] == "t" and meta["sample_temperature"] == 0.7
+    words = set(re.findall(r"[a-z]+", load_corpus()))
+    samples = [str(s) for s in meta["samples"]]
+    assert len(samples) >= 4 and meta["sample_iterations"][0] == 0
+
+    def real_words(s):
+        found = re.findall(r"[a-z]+", s)
+        return np.mean([w in words for w in found])
+
+    assert samples[0].count(" ") / len(samples[0]) < 0.05  # hardly a space at first
+    assert samples[1].count(" ") / len(samples[1]) > 0.1
+    assert real_words(samples[-1]) > 0.6 > real_words(samples[0])
+
+
+def test_live_training_repeats_the_start_of_the_record(model):
+    meta = model.meta
+    train_text, _ = split(load_corpus(), meta["held_out_fraction"])
+    keys = ("seq_length", "batch_size", "optimizer", "lr", "clip", "smoothing")
+    params = init_params(len(model.vocab), model.params["W_hh"].shape[0], rng=meta["seed"])
+    live = train(train_text, params, vocab=model.vocab, n_iters=5, **{k: meta[k] for k in keys})
+    np.testing.assert_allclose(live.history["loss_per_char"], meta["loss_per_char"][:5], rtol=1e-12)
+
+
+def test_own_text_is_recited_from_its_own_words():
+    my_text = notebook_value("my_text")
+    mine = train(my_text, hidden_size=32, n_iters=300, rng=0)
+    assert mine.history["loss_per_char"][-20:].mean() < 0.3
+    out = my_text[0] + mine.vocab.decode(
+        sample(mine.params, np.zeros(32), mine.vocab.index[my_text[0]], 150, temperature=0.5)
+    )
+    own = set(re.findall(r"[a-z]+", my_text))
+    assert set(re.findall(r"[a-z]+", out)[:-1]) <= own  # every whole word is one of its own

@@ -1,6 +1,8 @@
 """The two dependency lists (pyproject.toml for pip, environment.yml for conda) must agree."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import tomllib
@@ -51,3 +53,18 @@ def test_every_conda_dependency_has_a_comment():
 
 def test_pip_installs_the_package_editable_in_the_conda_env():
     assert "- -e ." in (ROOT / "environment.yml").read_text()
+
+
+def test_import_rnnlib_stays_headless():
+    """The math never pulls in matplotlib or ipywidgets: `import rnnlib` stays fast and headless."""
+    heavy = "('matplotlib', 'ipywidgets')"
+    code = f"import sys, rnnlib; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_exported_name_exists():
+    import rnnlib
+
+    missing = [name for name in rnnlib.__all__ if not hasattr(rnnlib, name)]
+    assert missing == []

@@ -1,0 +1,204 @@
+"""Dynamics of an input-free RNN: trajectories, fixed points, Lyapunov exponent, behaviour label.
+
+    h_{t+1} = tanh(W_hh h_t + b_h)          (no input: the net runs on its own state)
+
+Its Jacobian is J(h_t) = diag(1 - h_{t+1}^2) W_hh. A fixed point h* = tanh(W_hh h* + b_h) is
+stable when the spectral radius of J(h*) is below 1. The largest Lyapunov exponent is the mean
+log growth per step of a small perturbation: > 0 means nearby states fly apart (chaos), < 0
+means they merge (a point attractor or a stable cycle), about 0 means they keep their distance
+(motion along a cycle). Batched states are rows (B, H), so batched code computes h @ W_hh.T.
+"""
+
+import numpy as np
+
+from . import _check
+
+LABELS = ("point attractor", "oscillation", "chaos")
+CHAOS_THRESHOLD = 0.01  # a Lyapunov exponent above this (per step) is called chaos
+
+
+def _system(W_hh, b_h):
+    """Check W_hh (H, H) and b_h (H,) (None means zeros); return them as float64 arrays."""
+    W_hh = np.asarray(W_hh, dtype=np.float64)
+    if W_hh.ndim != 2 or W_hh.shape[0] != W_hh.shape[1] or W_hh.shape[0] == 0:
+        raise ValueError(f"W_hh has shape {W_hh.shape}, expected a square (H, H) with H > 0")
+    if not np.all(np.isfinite(W_hh)):
+        raise ValueError("W_hh holds a non-finite value, expected finite weights")
+    H = W_hh.shape[0]
+    b_h = np.zeros(H) if b_h is None else np.asarray(b_h, dtype=np.float64)
+    if b_h.shape != (H,) or not np.all(np.isfinite(b_h)):
+        raise ValueError(f"b_h has shape {b_h.shape}, expected finite values of shape ({H},)")
+    return W_hh, b_h
+
+
+def start_state(H, seed=0):
+    """The default start: H values uniform in [-0.5, 0.5] from default_rng(seed); returns (H,)."""
+    return np.random.default_rng(seed).uniform(-0.5, 0.5, _check.positive_int("H", H))
+
+
+def _start(h0, H):
+    """Check a start state (H,) or a batch of starts (B, H); None means start_state(H)."""
+    if h0 is None:
+        return start_state(H)
+    h0 = np.asarray(h0, dtype=np.float64)
+    if h0.ndim not in (1, 2) or h0.shape[-1] != H or not np.all(np.isfinite(h0)):
+        raise ValueError(f"h0 has shape {h0.shape}, expected finite (H,) or (B, H) with H={H}")
+    return h0
+
+
+def dynamics_weights(gain, rotation, seed, *, hidden_size=32, angle=2 * np.pi / 10):
+    """A recurrent weight matrix mixing a random matrix and a rotation, scaled by a gain.
+
+        W_hh = gain * ((1 - rotation) G + rotation R)
+
+    G is Gaussian with entries N(0, 1/H) (spectral radius about 1), drawn from
+    np.random.default_rng(seed); R turns each pair of units (0, 1), (2, 3), ... by `angle` per
+    step (an odd last unit keeps its value). gain < 1 contracts to a point attractor, gain > 1
+    with rotation 1 circles (oscillation), large gain with rotation 0 is chaotic.
+    Inputs: gain >= 0; rotation in [0, 1]; seed an int >= 0; hidden_size H >= 2; angle (radians).
+    Returns W_hh (H, H).
+    """
+    if not np.isfinite(gain) or gain < 0:
+        raise ValueError(f"gain must be a finite number >= 0, got {gain!r}")
+    if not 0 <= rotation <= 1:
+        raise ValueError(f"rotation must be in [0, 1], got {rotation!r}")
+    if not np.isfinite(angle):
+        raise ValueError(f"angle must be a finite number of radians, got {angle!r}")
+    seed = _check.nonneg_int("seed", seed)
+    H = _check.positive_int("hidden_size", hidden_size)
+    if H < 2:
+        raise ValueError(f"hidden_size must be >= 2 (a rotation needs a pair), got {H}")
+    G = np.random.default_rng(seed).standard_normal((H, H)) / np.sqrt(H)  # N(0, 1/H) entries
+    c, s = np.cos(angle), np.sin(angle)
+    R = np.eye(H)
+    for i in range(0, H - 1, 2):
+        R[i : i + 2, i : i + 2] = [[c, -s], [s, c]]  # rotate units (i, i+1) by angle
+    return gain * ((1 - rotation) * G + rotation * R)
+
+
+def trajectory(W_hh, h0, T, b_h=None):
+    """Run the input-free RNN for T steps.
+
+    Inputs: W_hh (H, H); h0 (H,) or a batch of starts (B, H); T steps (int >= 0); b_h (H,) or
+    None for zeros.
+    Returns hs (T+1, H) or (T+1, B, H), time-first, with hs[0] = h0.
+    """
+    W_hh, b_h = _system(W_hh, b_h)
+    h0 = _start(h0, W_hh.shape[0])
+    T = _check.nonneg_int("T", T)
+    hs = np.empty((T + 1,) + h0.shape)
+    hs[0] = h0
+    for t in range(T):
+        hs[t + 1] = np.tanh(hs[t] @ W_hh.T + b_h)  # h_{t+1} = tanh(W_hh h_t + b_h)
+    return hs
+
+
+def jacobian(W_hh, h, b_h=None):
+    """The Jacobian dh_{t+1}/dh_t = diag(1 - h_{t+1}^2) W_hh at a state h (H,); returns (H, H)."""
+    W_hh, b_h = _system(W_hh, b_h)
+    h = np.asarray(h, dtype=np.float64)
+    if h.shape != (W_hh.shape[0],):
+        raise ValueError(f"h has shape {h.shape}, expected ({W_hh.shape[0]},)")
+    h_next = np.tanh(W_hh @ h + b_h)
+    return (1 - h_next**2)[:, None] * W_hh  # tanh' = 1 - tanh^2, row-scaled
+
+
+def fixed_points(W_hh, b_h=None, *, n_starts=16, seed=0, tol=1e-12, max_iter=100):
+    """Fixed points h* = tanh(W_hh h* + b_h), found by Newton's method from several starts.
+
+    Newton solves F(h) = tanh(W_hh h + b_h) - h = 0 with dF/dh = J(h) - I, from h = 0 and from
+    n_starts - 1 points uniform in [-1, 1]^H drawn with np.random.default_rng(seed); starts that
+    do not reach |F| < tol within max_iter steps are dropped, and duplicates (closer than 1e-6)
+    merged. A fixed point is stable when its radius (the spectral radius of J(h*)) is < 1.
+    Returns (points (K, H), radii (K,)), sorted by norm (ties by the coordinates).
+    """
+    W_hh, b_h = _system(W_hh, b_h)
+    H = W_hh.shape[0]
+    n_starts = _check.positive_int("n_starts", n_starts)
+    starts = np.vstack([np.zeros(H), np.random.default_rng(seed).uniform(-1, 1, (n_starts - 1, H))])
+    found = []
+    for h in starts:
+        for _ in range(max_iter):
+            F = np.tanh(W_hh @ h + b_h) - h  # residual of the fixed-point equation
+            if np.max(np.abs(F)) < tol:
+                if all(np.max(np.abs(h - p)) > 1e-6 for p in found):
+                    found.append(h)
+                break
+            J = jacobian(W_hh, h, b_h) - np.eye(H)  # dF/dh
+            try:
+                h = h - np.linalg.solve(J, F)  # Newton step
+            except np.linalg.LinAlgError:
+                break
+            if not np.all(np.isfinite(h)):
+                break
+    order = sorted(found, key=lambda p: (round(np.linalg.norm(p), 9), *np.round(p, 9)))
+    points = np.array(order).reshape(-1, H)
+    radii = np.array([np.max(np.abs(np.linalg.eigvals(jacobian(W_hh, p, b_h)))) for p in points])
+    return points, radii
+
+
+def _tangent_growth(W_hh, hs):
+    """Mean ln ||J v|| per step of a renormalised tangent vector v along states hs (T+1, H)."""
+    v = np.ones(W_hh.shape[0]) / np.sqrt(W_hh.shape[0])
+    total = 0.0
+    for h_next in hs[1:]:
+        v = (1 - h_next**2) * (W_hh @ v)  # v <- J(h_t) v = diag(1 - h_{t+1}^2) W_hh v
+        n = max(float(np.sqrt(v @ v)), 1e-300)
+        total += np.log(n)  # growth of the perturbation this step
+        v = v / n  # renormalise, so v never under- or overflows
+    return total / (len(hs) - 1)
+
+
+def lyapunov_exponent(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
+    """Largest Lyapunov exponent (per step) by carrying a renormalised tangent vector.
+
+    After `burn` steps (to reach the attractor) a unit vector v is pushed through the Jacobian,
+    v <- J(h_t) v, and rescaled to length 1 every step; the exponent is the mean of ln ||J v||
+    over `steps` steps. This is the limit of following two trajectories a tiny distance apart
+    and pulling them back to that distance each step. A tangent vector that collapses to 0
+    (every unit saturated) counts as ln(1e-300).
+    Inputs: W_hh (H, H); h0 (H,) or None for a fixed start; b_h (H,) or None; burn, steps ints.
+    Returns lambda, a float.
+    """
+    W_hh, b_h = _system(W_hh, b_h)
+    h0 = _start(h0, W_hh.shape[0])
+    if h0.ndim != 1:
+        raise ValueError(f"h0 has shape {h0.shape}, expected one start ({W_hh.shape[0]},)")
+    burn = _check.nonneg_int("burn", burn)
+    steps = _check.positive_int("steps", steps)
+    hs = trajectory(W_hh, h0, burn + steps, b_h)[burn:]
+    return _tangent_growth(W_hh, hs)
+
+
+def classify(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
+    """Label the long-run behaviour from a start: "point attractor", "oscillation" or "chaos".
+
+    Rules, in order: the largest Lyapunov exponent > CHAOS_THRESHOLD -> chaos; the state stops
+    moving (last step < 1e-9) or is still settling (the largest step in the last quarter of the
+    run is below 0.8 of the largest in the first quarter, as on a slowly closing spiral) ->
+    point attractor; otherwise it keeps moving without diverging -> oscillation, with its
+    period if the state repeats within steps / 2 (else quasi-periodic, period None).
+    Inputs: W_hh (H, H); h0 (H,) or None; b_h (H,) or None; burn, steps ints.
+    Returns a dict: label, lyapunov (float), period (int or None), h_last (H,).
+    """
+    W_hh, b_h = _system(W_hh, b_h)
+    h0 = _start(h0, W_hh.shape[0])
+    if h0.ndim != 1:
+        raise ValueError(f"h0 has shape {h0.shape}, expected one start ({W_hh.shape[0]},)")
+    burn = _check.nonneg_int("burn", burn)
+    steps = _check.positive_int("steps", steps)
+    hs = trajectory(W_hh, h0, burn + steps, b_h)[burn:]  # the run after the burn-in
+    lam = _tangent_growth(W_hh, hs)  # largest Lyapunov exponent
+    moves = np.max(np.abs(np.diff(hs, axis=0)), axis=1)  # step sizes ||h_{t+1} - h_t||_inf
+    q = max(len(moves) // 4, 1)
+    period = None
+    if lam > CHAOS_THRESHOLD:
+        label = "chaos"
+    elif moves[-1] < 1e-9 or moves[-q:].max() < 0.8 * moves[:q].max():
+        label = "point attractor"
+    else:
+        label = "oscillation"
+        gaps = np.max(np.abs(hs[-1] - hs[-2 - np.arange(len(hs) // 2)]), axis=1)
+        hits = np.flatnonzero(gaps < 1e-6)
+        period = int(hits[0]) + 1 if hits.size else None
+    return {"label": label, "lyapunov": float(lam), "period": period, "h_last": hs[-1]}

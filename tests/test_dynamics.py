@@ -1,0 +1,160 @@
+"""Tests for rnnlib.dynamics: trajectories, fixed points, Lyapunov exponents, behaviour labels."""
+
+import re
+
+import numpy as np
+import pytest
+
+from rnnlib import classify, dynamics_weights, fixed_points, jacobian, lyapunov_exponent, trajectory
+
+
+def rotation(angle):
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([[c, -s], [s, c]])
+
+
+@pytest.mark.parametrize("H", [1, 3, 8])
+def test_trajectory_matches_a_hand_loop(H):
+    rng = np.random.default_rng(H)
+    W, b, h = rng.standard_normal((H, H)), rng.standard_normal(H), rng.standard_normal(H)
+    hs = trajectory(W, h, 7, b)
+    assert hs.shape == (8, H)
+    assert np.array_equal(hs[0], h)
+    for t in range(7):
+        h = np.tanh(W @ h + b)
+        np.testing.assert_allclose(hs[t + 1], h, rtol=0, atol=1e-15)
+
+
+def test_batched_trajectory_is_each_start_on_its_own():
+    rng = np.random.default_rng(1)
+    W, starts = rng.standard_normal((5, 5)), rng.standard_normal((3, 5))
+    hs = trajectory(W, starts, 6)
+    assert hs.shape == (7, 3, 5)  # time-first (T+1, B, H)
+    for i in range(3):
+        np.testing.assert_allclose(hs[:, i], trajectory(W, starts[i], 6), rtol=0, atol=1e-15)
+
+
+def test_zero_steps_give_the_start():
+    assert np.array_equal(trajectory(np.eye(2), [0.1, 0.2], 0), [[0.1, 0.2]])
+
+
+def test_jacobian_matches_centred_differences():
+    rng = np.random.default_rng(2)
+    W, b, h = rng.standard_normal((4, 4)), rng.standard_normal(4), rng.standard_normal(4)
+    num = np.empty((4, 4))
+    for j in range(4):
+        e = np.zeros(4)
+        e[j] = 1e-5
+        num[:, j] = (np.tanh(W @ (h + e) + b) - np.tanh(W @ (h - e) + b)) / 2e-5
+    np.testing.assert_allclose(jacobian(W, h, b), num, rtol=1e-7, atol=1e-9)
+
+
+@pytest.mark.parametrize("gain, rotation_, seed", [(0.5, 0.0, 0), (1.5, 0.0, 1), (2.0, 0.5, 2)])
+def test_fixed_points_satisfy_the_equation(gain, rotation_, seed):
+    W = dynamics_weights(gain, rotation_, seed, hidden_size=8)
+    b = np.random.default_rng(seed).normal(0, 0.3, 8)
+    points, radii = fixed_points(W, b)
+    assert len(points) >= 1 and radii.shape == (len(points),)
+    for p in points:
+        assert np.max(np.abs(np.tanh(W @ p + b) - p)) < 1e-10  # h* = tanh(W_hh h* + b_h)
+
+
+def test_fixed_points_of_a_bistable_unit():
+    points, radii = fixed_points([[2.0]], n_starts=8)
+    x = abs(points[-1, 0])
+    assert len(points) == 3 and abs(points[0, 0]) < 1e-12  # 0 and +-x*
+    np.testing.assert_allclose(points[:, 0], [0.0, -x, x], atol=1e-12)  # by norm, then value
+    assert abs(x - np.tanh(2 * x)) < 1e-12
+    np.testing.assert_allclose(radii, [2.0, 2 * (1 - x**2), 2 * (1 - x**2)], rtol=1e-10)
+    assert radii[0] > 1 > radii[1]  # the origin is unstable, the two others stable
+
+
+def test_lyapunov_of_a_contraction_is_its_rate():
+    Q = np.linalg.qr(np.random.default_rng(3).standard_normal((6, 6)))[0]
+    lam = lyapunov_exponent(0.5 * Q)  # settles at 0, where J = 0.5 Q shrinks every vector by 0.5
+    assert lam < 0
+    assert abs(lam - np.log(0.5)) < 1e-9
+
+
+def test_lyapunov_matches_two_nearby_trajectories():
+    W = dynamics_weights(3.0, 0.0, 0)
+    h = trajectory(W, None, 300)[-1]
+    d0, total, g = 1e-8, 0.0, np.ones(32) / np.sqrt(32)
+    for _ in range(700):  # two runs d0 apart, pulled back to distance d0 after every step
+        h, g = np.tanh(W @ h), np.tanh(W @ (h + d0 * g))
+        gap = np.linalg.norm(g - h)
+        total += np.log(gap / d0)
+        g = (g - h) / gap
+    assert abs(lyapunov_exponent(W) - total / 700) < 1e-3
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_three_behaviours(seed):
+    for rot in (0.0, 0.5, 1.0):
+        assert classify(dynamics_weights(0.5, rot, seed))["label"] == "point attractor"
+    osc = classify(dynamics_weights(2.0, 1.0, seed))
+    assert osc["label"] == "oscillation" and abs(osc["lyapunov"]) < 0.01
+    chaos = classify(dynamics_weights(3.0, 0.0, seed))
+    assert chaos["label"] == "chaos" and chaos["lyapunov"] > 0.1
+
+
+def test_the_notebook_examples():
+    examples = {(0.5, 0.0, 0): "point attractor", (2.0, 1.0, 0): "oscillation"}
+    examples[(3.0, 0.0, 0)] = "chaos"
+    for (gain, rot, seed), label in examples.items():
+        c = classify(dynamics_weights(gain, rot, seed))
+        assert c["label"] == label
+    assert classify(dynamics_weights(0.5, 0.0, 0))["lyapunov"] < -0.5
+    assert classify(dynamics_weights(3.0, 0.0, 0))["lyapunov"] > 0.2
+
+
+def test_a_point_attractor_ends_at_a_stable_fixed_point():
+    W = dynamics_weights(1.5, 0.0, 3)
+    c = classify(W)
+    assert c["label"] == "point attractor"
+    points, radii = fixed_points(W)
+    d = np.max(np.abs(points - c["h_last"]), axis=1)
+    assert d.min() < 1e-6 and radii[np.argmin(d)] < 1
+
+
+def test_a_square_cycle_has_period_four():
+    c = classify(2.0 * rotation(np.pi / 2), h0=[0.3, 0.1])
+    assert c["label"] == "oscillation" and c["period"] == 4
+
+
+def test_a_slowly_closing_spiral_is_a_point_attractor():
+    c = classify(rotation(0.6), h0=[0.3, 0.1])  # gain 1: the radius shrinks like 1/sqrt(t)
+    assert c["label"] == "point attractor" and c["period"] is None
+
+
+def test_dynamics_weights():
+    R = dynamics_weights(1.0, 1.0, 0, hidden_size=5, angle=0.3)
+    np.testing.assert_allclose(R @ R.T, np.eye(5), atol=1e-15)  # a pure rotation is orthogonal
+    np.testing.assert_allclose(R[:2, :2], rotation(0.3), atol=1e-15)
+    G = dynamics_weights(2.0, 0.0, 4, hidden_size=6)
+    expected = 2.0 * np.random.default_rng(4).standard_normal((6, 6)) / np.sqrt(6)
+    np.testing.assert_allclose(G, expected, rtol=1e-15)
+    assert not np.allclose(G, dynamics_weights(2.0, 0.0, 5, hidden_size=6))
+
+
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: trajectory(np.ones((2, 3)), [0, 0], 3), "W_hh has shape (2, 3)"),
+        (lambda: trajectory(np.eye(2), [0, 0, 0], 3), "h0 has shape (3,)"),
+        (lambda: trajectory(np.eye(2), [0, 0], -1), "T must be a non-negative integer"),
+        (lambda: trajectory(np.eye(2), [0, 0], 3, b_h=[1.0]), "b_h has shape (1,)"),
+        (lambda: trajectory([[np.nan]], [0], 3), "non-finite"),
+        (lambda: jacobian(np.eye(2), [0.0]), "h has shape (1,)"),
+        (lambda: fixed_points(np.eye(2), n_starts=0), "n_starts must be a positive integer"),
+        (lambda: lyapunov_exponent(np.eye(2), steps=0), "steps must be a positive integer"),
+        (lambda: classify(np.eye(2), h0=np.zeros((2, 2))), "expected one start"),
+        (lambda: dynamics_weights(-1.0, 0.0, 0), "gain must be a finite number >= 0"),
+        (lambda: dynamics_weights(1.0, 1.5, 0), "rotation must be in [0, 1]"),
+        (lambda: dynamics_weights(1.0, 0.0, -2), "seed must be a non-negative integer"),
+        (lambda: dynamics_weights(1.0, 0.0, 0, hidden_size=1), "hidden_size must be >= 2"),
+    ],
+)
+def test_bad_input(call, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        call()

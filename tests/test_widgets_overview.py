@@ -1,0 +1,117 @@
+"""Tests for rnnlib.widgets.overview: every control at its minimum, middle and maximum."""
+
+import numpy as np
+import pytest
+
+from rnnlib import sequence_setup
+from rnnlib.dynamics import LABELS
+from rnnlib.unroll import SETUPS
+from rnnlib.widgets import overview as views
+
+
+@pytest.fixture(scope="module")
+def behaviours():
+    return views.behaviours_explorer()
+
+
+@pytest.fixture(scope="module")
+def capacity():
+    return views.capacity_explorer()
+
+
+def test_process_explorer_switches_shapes():
+    view = views.process_explorer()
+    assert len(view.frames) == len(SETUPS)  # every shape prerendered
+    pngs = set()
+    for kind in SETUPS:
+        view.controls["kind"].value = kind
+        assert view.result == sequence_setup(kind, 3, 3)
+        assert f"<td>{kind}</td>" in view.html.value
+        pngs.add(view.png())
+    assert len(pngs) == len(SETUPS)  # each shape draws a different picture
+
+
+def test_next_step_targets_for_hello():
+    view = views.next_step_view()
+    assert view.result["inputs"] == list("hell")
+    assert view.result["targets"] == list("ello")  # the input advanced by one step
+    assert view.result["vocab"] == list("helo")  # the lecture's order [h, e, l, o]
+    html = view.html.value
+    assert "<td>input index</td><td>0</td><td>1</td><td>2</td><td>2</td>" in html
+    assert "<td>target index</td><td>1</td><td>2</td><td>2</td><td>3</td>" in html
+    assert view._repr_mimebundle_()["text/html"] == html  # the static fallback
+
+
+@pytest.mark.parametrize("text", ["", "a", "ab", "a<b>&"])
+def test_next_step_short_and_odd_texts(text):
+    view = views.next_step_view("hello")
+    view.controls["text"].value = text
+    assert view.result["inputs"] == list(text[:-1])
+    assert view.result["targets"] == list(text[1:])
+    if len(text) < 2:
+        assert "at least two characters" in view.html.value
+    assert "<b>" not in view.html.value  # characters are escaped
+
+
+def test_next_step_pairs():
+    assert views.next_step_pairs("abc") == (["a", "b"], ["b", "c"])
+    assert views.next_step_pairs("") == ([], [])
+
+
+@pytest.mark.parametrize("N", [1, 10, 20])
+def test_capacity_explorer(capacity, N):
+    view = capacity
+    before = view.png()
+    view.controls["N"].value = N
+    r = view.result
+    assert (r["patterns"], r["weights"]) == (2**N, N**2)
+    assert r["fsa"] == (2**N, 4**N) and r["rnn"] == (N, 2 * N)  # squares versus doubles
+    assert f"{4**N:,}" in view.html.value
+    assert (view.png() != before) == (N != 10)
+    assert len(view.frames) == 20  # N = 1..20 prerendered
+    view.controls["N"].value = 10
+
+
+@pytest.mark.parametrize(
+    "control, values",
+    [("gain", [0.5, 1.75, 3.0]), ("rotation", [0.0, 0.5, 1.0]), ("seed", [0, 2, 4])],
+)
+def test_behaviours_explorer_controls(behaviours, control, values):
+    view = behaviours
+    pngs = set()
+    for v in values:
+        view.controls[control].value = v
+        r = view.result
+        assert r["label"] in LABELS
+        assert np.isfinite(r["lyapunov"]) and np.all(np.isfinite(r["dist"]))
+        assert r["hs"].shape == (views.SHOW_STEPS + 1, 2, 32)
+        assert r["label"] in view.html.value
+        pngs.add(view.png())
+    assert len(pngs) == 3  # each value draws a different frame
+    view.controls[control].value = {"gain": 3.0, "rotation": 0.0, "seed": 0}[control]
+
+
+def test_behaviours_explorer_prerenders_its_grid(behaviours):
+    assert len(behaviours.frames) == 1 + 10 + 4 + 4  # gain 11 values, rotation 5, seed 5
+
+
+@pytest.mark.parametrize(
+    "setting, label",
+    [((0.5, 0.0, 0), "point attractor"), ((2.0, 1.0, 0), "oscillation"), ((3.0, 0.0, 0), "chaos")],
+)
+def test_behaviours_labels_and_distances(behaviours, setting, label):
+    view = behaviours
+    for name, v in zip(("gain", "rotation", "seed"), setting, strict=True):
+        view.controls[name].value = v
+    r = view.result
+    assert r["label"] == label
+    assert r["dist"][0] == pytest.approx(views.NEARBY, rel=1e-6)
+    if label == "point attractor":
+        assert r["dist"][-1] < 1e-20  # the two runs merge
+    elif label == "oscillation":
+        assert 1e-10 < r["dist"][-1] < 1e-6  # they keep their distance
+    else:
+        assert r["dist"][-1] > 0.1  # they fly apart
+    assert f"{r['lyapunov']:+.4f}" in view.html.value
+    for name, v in zip(("gain", "rotation", "seed"), (3.0, 0.0, 0), strict=True):
+        view.controls[name].value = v

@@ -9,7 +9,7 @@ from matplotlib.image import imread
 
 from rnnlib import hello as hl
 from rnnlib.draw import hello as dh
-from rnnlib.draw.style import COLORS, freeze_layout, new_figure
+from rnnlib.draw.style import COLORS, new_figure
 
 
 @pytest.fixture(scope="module")
@@ -64,27 +64,6 @@ def test_probability_bars(r_lecture):
     assert art["labels"][2].get_text() == f"{r_lecture['p'][1, 2]:.2f}"
     target_rgb = tuple(int(COLORS["target"][i : i + 2], 16) / 255 for i in (1, 3, 5))
     np.testing.assert_allclose(art["bars"][2].get_facecolor()[:3], target_rgb)
-
-
-def test_bake_draws_the_same_picture(r_lecture, r_other):
-    pictures = []
-    for baked in (False, True):
-        fig, (a1, a2) = new_figure(9.6, 4.2, ncols=2, width_ratios=[2.3, 1])
-        net, bars = dh.network(a1), dh.probability_bars(a2)
-        dh.set_network(net, r_lecture, title="a")
-        dh.set_probability_bars(bars, r_lecture["p"][0], 1)
-        if baked:
-            keep = dh.dynamic_artists(net) + list(bars["bars"]) + bars["labels"]
-            background = dh.bake(fig, keep + [bars["title"]])
-            assert background in fig.artists and fig.get_layout_engine() is None
-        else:
-            freeze_layout(fig)
-        dh.set_network(net, r_other, title="b")  # the live artists still follow updates
-        dh.set_probability_bars(bars, r_other["p"][0], 1)
-        pictures.append(pixels(fig))
-    differ = np.abs(pictures[0] - pictures[1]).max(axis=2) > 0.15
-    assert pictures[0].shape == pictures[1].shape
-    assert differ.mean() < 1e-3  # the same image up to a few antialiased title pixels
 
 
 def test_loss_curve_and_memory_figure():

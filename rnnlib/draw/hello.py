@@ -7,11 +7,10 @@ build-then-update pattern so that widgets only change text, colours and heights.
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..hello import CHARS, INPUTS, TARGETS
-from .style import COLORS, freeze_layout, new_figure
+from .style import COLORS, new_figure
 
 W, CH, GAP, DX = 1.3, 0.62, 1.25, 3.3  # box width, box height, gap between layers, column step
 CMAP = mpl.colormaps["RdBu_r"]
@@ -113,49 +112,6 @@ def dynamic_artists(art):
     """The artists set_network changes (everything else in the net is static)."""
     groups = art["hidden_box"] + art["hidden_text"] + art["logit_box"] + art["logit_text"]
     return [a for group in groups for a in group] + art["column"] + [art["title"]]
-
-
-class Background(Artist):
-    """Pixels drawn once, pasted back first in every later draw of the same figure."""
-
-    def __init__(self, fig):
-        super().__init__()
-        self.region = fig.canvas.copy_from_bbox(fig.bbox)  # Agg pixels of the whole figure
-        self.pixels = np.asarray(fig.canvas.buffer_rgba()).copy()
-        self.set_zorder(-1)
-
-    def draw(self, renderer):
-        if hasattr(renderer, "restore_region"):
-            renderer.restore_region(self.region)  # a memory copy: far cheaper than an image
-        else:
-            renderer.draw_image(renderer.new_gc(), 0, 0, self.pixels[::-1])
-
-
-def bake(fig, keep):
-    """Draw everything in `fig` except the artists in `keep` once, as one background.
-
-    A frame then costs one pixel copy plus the artists that change, instead of every text,
-    tick and patch. The layout is frozen first: nothing may move afterwards.
-    Inputs: fig; keep, the artists that change between frames (they stay live, drawn on top).
-    Returns the Background artist added to the figure.
-    """
-    freeze_layout(fig)
-    fig.set_layout_engine(None)  # no engine at all: "none" keeps a placeholder engine that
-    # makes every savefig lay out all texts a second time
-    keep_ids = {id(a) for a in keep}
-    shown = [a for a in keep if a.get_visible()]
-    for a in shown:
-        a.set_visible(False)
-    fig.canvas.draw()  # the static picture
-    background = fig.add_artist(Background(fig))
-    for a in shown:
-        a.set_visible(True)
-    for ax in fig.axes:  # hide what the background now shows
-        for child in ax.get_children():
-            if id(child) not in keep_ids:
-                child.set_visible(False)
-    fig.patch.set_visible(False)
-    return background
 
 
 def set_network(art, r, step=None, title=""):

@@ -62,14 +62,12 @@ def timestep_explorer(models):
         draw.set_probability_bars(bars, r["p"][t], tg, title=title)
         return {"model": model, "step": step, "run": r, "p": r["p"][t], "p_target": r["p"][t, tg]}
 
-    update(next(iter(models)), 1)
-    keep = draw.dynamic_artists(net) + list(bars["bars"]) + bars["labels"] + [bars["title"]]
-    draw.bake(fig, keep)  # everything else becomes one background image
+    moving = draw.dynamic_artists(net) + list(bars["bars"]) + bars["labels"] + [bars["title"]]
     controls = {
         "model": widgets.ToggleButtons(options=list(models), description="weights"),
         "step": widgets.IntSlider(min=1, max=len(INPUTS), value=1, description="timestep t"),
     }
-    view = FigureView(fig, update, controls, table=step_table)
+    view = FigureView(fig, update, controls, table=step_table, animated=moving)
     for name in models:  # the whole grid of states, not only the states along each control
         for step in range(1, len(INPUTS) + 1):
             view.render({"model": name, "step": step})
@@ -120,7 +118,6 @@ def training_replay(result, iterations):
         return {"iteration": iteration, "run": r, "loss": r["loss"]}
 
     start = iterations[len(iterations) // 2]  # the default frame: training under way
-    update(start)
-    draw.bake(fig, draw.dynamic_artists(net) + [marker] + list(bars))
+    moving = draw.dynamic_artists(net) + [marker] + list(bars)
     slider = widgets.SelectionSlider(options=list(iterations), value=start, description="iteration")
-    return FigureView(fig, update, {"iteration": slider}, table=replay_table)
+    return FigureView(fig, update, {"iteration": slider}, table=replay_table, animated=moving)

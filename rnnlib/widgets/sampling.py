@@ -1,11 +1,9 @@
 """Views for test time: step through the sampler, turn temperature and top-k, watch text emerge."""
 
 import html
-import io
 
 import ipywidgets as widgets
 import numpy as np
-from PIL import Image
 
 from ..draw import sampling as draw
 from ..draw.style import new_figure
@@ -14,44 +12,6 @@ from .view import FigureView
 
 TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0)
 MONO = "font-family: monospace; white-space: pre-wrap; max-width: 34em"
-
-
-class BlitView(FigureView):
-    """A FigureView that draws the figure once, then per frame only its `animated` artists.
-
-    The animated artists are left out of full draws, so the draw that fixes the layout (the
-    last one before the first frame) leaves the background: axes, ticks, labels, boxes. A frame
-    restores that background and draws the animated artists over it, in z-order.
-    Inputs: as FigureView, plus animated, the artists update() changes (it must change no other).
-    """
-
-    def __init__(self, fig, update, controls, *, animated, **kwargs):
-        self.animated = sorted(animated, key=lambda a: a.get_zorder())
-        for a in self.animated:
-            a.set_animated(True)  # left out of full draws
-        self.background = None
-        super().__init__(fig, update, controls, **kwargs)
-
-    def _frame_png(self):
-        canvas = self.fig.canvas
-        if self.background is None:  # the canvas holds the layout draw: the background
-            self.background = canvas.copy_from_bbox(self.fig.bbox)
-        canvas.restore_region(self.background)
-        for a in self.animated:
-            self.fig.draw_artist(a)
-        buf = io.BytesIO()
-        image = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-        image.save(buf, format="png", compress_level=1)
-        return buf.getvalue()
-
-    def render(self, values):
-        """The frame (png, html, result) for a dict of control values, cached by state."""
-        key = self._key(values)
-        if key not in self.frames:
-            result = self.update(**values)
-            html_text = self.table(values, result) if self.table is not None else ""
-            self.frames[key] = (self._frame_png(), html_text, result)
-        return self.frames[key]
 
 
 def state_after(params, ix):
@@ -129,7 +89,7 @@ def step_explorer(params, vocab, seed_char, n=8, *, temperature=1.0, rng=0, prer
 
     slider = widgets.IntSlider(value=max(1, n // 2), min=1, max=n, description="step")
     animated = chain["animated"] + list(bars)
-    view = BlitView(
+    view = FigureView(
         fig, update, {"step": slider}, table=table, prerender=prerender, animated=animated
     )
     view.steps = steps
@@ -197,7 +157,7 @@ def temperature_explorer(
         "seed": widgets.IntSlider(value=0, min=0, max=seeds - 1, description="seed"),
     }
     animated = [*bars, line, marker]
-    return BlitView(fig, update, controls, table=table, prerender=prerender, animated=animated)
+    return FigureView(fig, update, controls, table=table, prerender=prerender, animated=animated)
 
 
 def progress_bar(n_iters, description="training"):
@@ -257,4 +217,4 @@ def training_explorer(
         options=list(texts), value=list(texts)[len(texts) // 2], description="iteration"
     )
     controls = {"snapshot": slider}
-    return BlitView(fig, update, controls, table=table, prerender=prerender, animated=[marker])
+    return FigureView(fig, update, controls, table=table, prerender=prerender, animated=[marker])

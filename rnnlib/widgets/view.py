@@ -4,13 +4,17 @@ Why frames: a slider press must answer at once. Rendering a figure costs tens of
 sending a cached PNG to the page costs about one. So each distinct state of the controls is
 rendered once (the states along every control are rendered ahead of time when there are few) and
 a slider press only swaps the image. Tables go into an HTML widget beside the figure, which is far
-cheaper than drawing text in matplotlib.
+cheaper than drawing text in matplotlib. When the view is told which artists move, a frame is
+blitted: the static rest of the figure is drawn once as a background, and each frame copies it
+back and draws only the moving artists (axes, ticks and text are most of a full draw's cost).
+PIL comes with matplotlib, which uses it to write PNGs.
 """
 
 import base64
 import io
 
 import ipywidgets as widgets
+from PIL import Image
 
 from ..draw.style import freeze_layout
 
@@ -43,13 +47,20 @@ class FigureView:
     prerender, render every state along each control (others at their defaults) up front when
     the total is at most PRERENDER_LIMIT. The layout is computed once, for the default state,
     so axis limits and label sizes should not depend on the controls in a way that needs more
-    room.
+    room. animated, optional: the artists update() changes (it must change no others); frames
+    are then blitted over a background drawn once.
     Attributes: controls, result (of the last update), image (ipywidgets.Image), html,
-    widget (the whole box), frames (dict state -> (png bytes, html, result)).
+    widget (the whole box), frames (dict state -> (png bytes, html, result)), animated.
     """
 
-    def __init__(self, fig, update, controls, *, table=None, prerender=True, title=None):
+    def __init__(
+        self, fig, update, controls, *, table=None, prerender=True, title=None, animated=None
+    ):
         self.fig, self.update, self.controls, self.table = fig, update, dict(controls), table
+        self.animated = sorted(animated or [], key=lambda a: a.get_zorder())
+        for a in self.animated:
+            a.set_animated(True)  # left out of full draws: the layout draw leaves the background
+        self.background = None
         self.frames = {}
         self.image = widgets.Image(format="png")
         self.html = widgets.HTML()
@@ -77,11 +88,25 @@ class FigureView:
         key = self._key(values)
         if key not in self.frames:
             result = self.update(**values)
-            buf = io.BytesIO()
-            self.fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast zlib
             html = self.table(values, result) if self.table is not None else ""
-            self.frames[key] = (buf.getvalue(), html, result)
+            self.frames[key] = (self._frame_png(), html, result)
         return self.frames[key]
+
+    def _frame_png(self):
+        """PNG bytes of the figure as it stands: blitted when the moving artists are known."""
+        buf = io.BytesIO()
+        if not self.animated:
+            self.fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast zlib
+            return buf.getvalue()
+        canvas = self.fig.canvas
+        if self.background is None:  # the canvas still holds the layout draw, without them
+            self.background = canvas.copy_from_bbox(self.fig.bbox)
+        canvas.restore_region(self.background)
+        for a in self.animated:
+            self.fig.draw_artist(a)  # only what moves, in z-order
+        rgba = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        rgba.save(buf, format="png", compress_level=1)
+        return buf.getvalue()
 
     def _prerender(self):
         states = [dict(self._defaults)]

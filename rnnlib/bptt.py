@@ -1,14 +1,20 @@
 """Backpropagation through time for the character language model.
 
-loss_and_grads is the fast path used for training: the input projection is a column lookup
+loss_and_grads is the fast path used for training: the input projection is a row lookup
 (W_xh x_t for a one-hot x_t is column x_t of W_xh), the output layer, softmax and their
 gradients are one (T*B, H) matrix product each, and only the recurrence loops over time.
+Its buffers are kept per shape and per thread (a small cache) and reused across calls; every
+call writes each buffer before reading it, and the arrays it returns are new.
 """
+
+import threading
 
 import numpy as np
 
 from . import _check
-from .cell import log_softmax
+
+_WORKSPACES = threading.local()  # per thread: {(T, B, H, V): _Workspace}, newest last
+_WORKSPACE_BYTES = 64 * 2**20  # cached buffers never hold more memory than this
 
 
 def check_sequences(params, inputs, targets, h_prev):
@@ -32,6 +38,38 @@ def check_sequences(params, inputs, targets, h_prev):
     return X, Y, (h0[None] if single else h0), single
 
 
+class _Workspace:
+    """Preallocated buffers for one shape (T, B, H, V); also the views the time loops index."""
+
+    def __init__(self, T, B, H, V):
+        self.hs = np.empty((T + 1, B, H))  # h_0 = h_prev, h_1 .. h_T
+        self.dtanh = np.empty((T, B, H))  # 1 - h_t^2, the tanh derivative
+        self.dh = np.empty((T, B, H))  # dL/dh_t from the output, then dhraw_t in place
+        self.y = np.empty((T * B, V))  # logits y_t, then exp, then dL/dy_t
+        self.step = np.empty((B, H))  # one product with W_hh
+        self.table = np.empty((V, H))  # W_xh^T + b_h: row v is W_xh e_v + b_h
+        self.index = np.empty((T * B, H), dtype=np.int64)  # flat positions in dW_xh
+        self.cols = np.arange(H) * V  # row i of dW_xh starts at i V
+        self.ones_n, self.ones_v = np.ones(T * B), np.ones(V)  # sums as matrix-vector products
+        self.rows = np.arange(T * B) * V  # row n of y starts at n V
+        self.hs_t, self.dh_t, self.dtanh_t = list(self.hs), list(self.dh), list(self.dtanh)
+        self.nbytes = sum(a.nbytes for a in (self.hs, self.dtanh, self.dh, self.y, self.index))
+
+
+def _workspace(T, B, H, V):
+    """The workspace for this shape in this thread; made and cached on first use, dropping the
+    oldest ones while the cache would exceed its memory budget."""
+    cache = _WORKSPACES.__dict__.setdefault("by_shape", {})
+    ws = cache.get((T, B, H, V))
+    if ws is None:
+        ws = _Workspace(T, B, H, V)
+        if ws.nbytes <= _WORKSPACE_BYTES:  # a larger one is used once and not kept
+            while ws.nbytes + sum(w.nbytes for w in cache.values()) > _WORKSPACE_BYTES:
+                del cache[next(iter(cache))]
+            cache[(T, B, H, V)] = ws
+    return ws
+
+
 def loss_and_grads(params, inputs, targets, h_prev):
     """Summed cross-entropy over time (averaged over the batch) and its exact gradients.
 
@@ -41,37 +79,57 @@ def loss_and_grads(params, inputs, targets, h_prev):
     shapes as params) and h_last (shaped like h_prev). No clipping.
     """
     X, Y, h0, single = check_sequences(params, inputs, targets, h_prev)
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    W_xh, W_hh, W_hy, b_h, b_y = (
+        np.asarray(params[k], dtype=np.float64) for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
+    )
     T, B = X.shape
-    H = W_hh.shape[0]
-    hs = np.empty((T + 1, B, H))
+    H, V = W_xh.shape
+    N = T * B
+    ws = _workspace(T, B, H, V)
+    hs, dh, y, step = ws.hs, ws.dh, ws.y, ws.step
+    hs_t, dh_t, dtanh_t = ws.hs_t, ws.dh_t, ws.dtanh_t  # per-step views, made once
     hs[0] = h0
-    a = W_xh.T[X] + b_h  # W_xh x_t + b_h as a row lookup, (T, B, H)
+    if N < V:  # W_xh x_t + b_h as a row lookup: gather, then add b_h to the few rows
+        np.take(W_xh.T, X, axis=0, out=hs[1:], mode="clip")
+        hs[1:] += b_h
+    else:  # or add b_h to the V rows once, then gather
+        np.add(W_xh.T, b_h, out=ws.table)
+        np.take(ws.table, X, axis=0, out=hs[1:], mode="clip")
+    W_hhT = np.ascontiguousarray(W_hh.T)
     for t in range(T):
-        hs[t + 1] = np.tanh(a[t] + hs[t] @ W_hh.T)  # h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)
-    hflat = hs[1:].reshape(T * B, H)
-    logp = log_softmax(hflat @ W_hy.T + b_y)  # log p_t = log softmax(W_hy h_t + b_y)
-    rows, cols = np.arange(T * B), Y.reshape(-1)
-    loss = -logp[rows, cols].sum() / B  # cross-entropy, summed over t, mean over the batch
-    dy = np.exp(logp)
-    dy[rows, cols] -= 1.0  # dL/dy_t = p_t - onehot(target_t)
-    dy /= B
-    dh_out = (dy @ W_hy).reshape(T, B, H)  # gradient reaching h_t from the output layer
-    dhraw = np.empty((T, B, H))
-    dhnext = np.zeros((B, H))
-    for t in range(T - 1, -1, -1):
-        dhraw[t] = (1.0 - hs[t + 1] ** 2) * (dh_out[t] + dhnext)  # backprop through tanh
-        dhnext = dhraw[t] @ W_hh  # dL/dh_{t-1} through W_hh
-    draw = dhraw.reshape(T * B, H)
-    dW_xh = np.zeros((V := W_xh.shape[1], H))
-    np.add.at(dW_xh, X.reshape(-1), draw)  # scatter rows back to the columns looked up
+        np.dot(hs_t[t], W_hhT, out=step)  # W_hh h_{t-1} (np.dot: less overhead than matmul)
+        step += hs_t[t + 1]
+        np.tanh(step, out=hs_t[t + 1])  # h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)
+    hflat = hs[1:].reshape(N, H)
+    np.matmul(hflat, W_hy.T, out=y)
+    y += b_y  # y_t = W_hy h_t + b_y
+    y -= y.max(axis=1, keepdims=True)  # shift each row by its max: exp cannot overflow
+    picks = ws.rows + Y.reshape(-1)  # flat positions of y_t[target_t]
+    yflat = y.reshape(-1)
+    picked = yflat[picks].sum()
+    np.exp(y, out=y)
+    z = y @ ws.ones_v  # z_t = sum_j exp(y_tj)
+    loss = (np.log(z).sum() - picked) / B  # -ln p_t[target_t] = ln z_t - y_t[target_t]
+    y *= (1.0 / (B * z))[:, None]  # p_t / B
+    yflat[picks] -= 1.0 / B  # dL/dy_t = (p_t - onehot(target_t)) / B
+    draw = dh.reshape(N, H)
+    np.matmul(y, W_hy, out=draw)  # gradient reaching h_t from the output layer
+    np.multiply(hs[1:], hs[1:], out=ws.dtanh)
+    np.subtract(1.0, ws.dtanh, out=ws.dtanh)  # tanh'(.) = 1 - h_t^2
+    dh_t[T - 1] *= dtanh_t[T - 1]
+    for t in range(T - 2, -1, -1):
+        np.dot(dh_t[t + 1], W_hh, out=step)  # dL/dh_t through W_hh from step t + 1
+        step += dh_t[t]
+        np.multiply(step, dtanh_t[t], out=dh_t[t])  # backprop through tanh: dhraw_t
+    np.add(ws.cols, X.reshape(-1, 1), out=ws.index)  # dW_xh[i, x_n] collects dhraw[n, i]
+    dW_xh = np.bincount(ws.index.reshape(-1), weights=draw.reshape(-1), minlength=H * V)
+    dW_xh = dW_xh.reshape(H, V)
     grads = {
-        "W_xh": np.ascontiguousarray(dW_xh.T),
-        "W_hh": draw.T @ hs[:-1].reshape(T * B, H),
-        "W_hy": dy.T @ hflat,
-        "b_h": draw.sum(axis=0),
-        "b_y": dy.sum(axis=0),
+        "W_xh": dW_xh,
+        "W_hh": draw.T @ hs[:-1].reshape(N, H),  # sum_t dhraw_t h_{t-1}^T
+        "W_hy": y.T @ hflat,  # sum_t dy_t h_t^T
+        "b_h": dW_xh @ ws.ones_v,  # sum_t dhraw_t: each dhraw_t went to one column of dW_xh
+        "b_y": ws.ones_n @ y,  # sum_t dy_t
     }
-    assert grads["W_xh"].shape == (H, V)
     h_last = hs[T, 0] if single else hs[T]
     return float(loss), grads, h_last.copy()

@@ -53,7 +53,8 @@ class Optimizer:
         self.grad, self.tmp = np.zeros_like(self.flat), np.zeros_like(self.flat)
         self.params = self._views(self.flat, params)
         self.grads = self._views(self.grad, params)
-        self.mem = np.zeros_like(self.flat) if method == "adagrad" else None  # sum of g^2
+        # Adagrad's memory starts at eps, so sqrt(mem) is sqrt(eps + sum g^2) with no extra pass
+        self.mem = np.full_like(self.flat, self.eps) if method == "adagrad" else None
         self.m = np.zeros_like(self.flat) if method == "adam" else None  # first moment
         self.v = np.zeros_like(self.flat) if method == "adam" else None  # second moment
 
@@ -77,8 +78,7 @@ class Optimizer:
         elif self.method == "adagrad":
             np.multiply(g, g, out=tmp)
             self.mem += tmp  # mem += g^2
-            np.add(self.mem, self.eps, out=tmp)
-            np.sqrt(tmp, out=tmp)
+            np.sqrt(self.mem, out=tmp)
             np.divide(g, tmp, out=tmp)
             tmp *= self.lr  # lr g / sqrt(mem + eps)
         else:

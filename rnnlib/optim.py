@@ -53,8 +53,7 @@ class Optimizer:
         self.grad, self.tmp = np.zeros_like(self.flat), np.zeros_like(self.flat)
         self.params = self._views(self.flat, params)
         self.grads = self._views(self.grad, params)
-        # Adagrad's memory starts at eps, so sqrt(mem) is sqrt(eps + sum g^2) with no extra pass
-        self.mem = np.full_like(self.flat, self.eps) if method == "adagrad" else None
+        self.mem = np.zeros_like(self.flat) if method == "adagrad" else None  # sum of g^2
         self.m = np.zeros_like(self.flat) if method == "adam" else None  # first moment
         self.v = np.zeros_like(self.flat) if method == "adam" else None  # second moment
 
@@ -78,7 +77,8 @@ class Optimizer:
         elif self.method == "adagrad":
             np.multiply(g, g, out=tmp)
             self.mem += tmp  # mem += g^2
-            np.sqrt(self.mem, out=tmp)
+            np.add(self.mem, self.eps, out=tmp)  # min-char-rnn's order: sqrt(mem + eps)
+            np.sqrt(tmp, out=tmp)
             np.divide(g, tmp, out=tmp)
             tmp *= self.lr  # lr g / sqrt(mem + eps)
         else:

@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 
 import rnnlib
-from rnnlib.widgets import unroll as wu
+from rnnlib import examples
 
 
 @pytest.fixture(scope="module")
 def params():
-    return wu.hello_params()
+    return examples.hello_params()
 
 
 def n_params(p):
@@ -32,7 +32,7 @@ def test_bias_free_cell_is_the_slides_equation(params):
 
 
 def test_learned_h0_changes_h1_and_gets_a_gradient(params):
-    ex = wu.hello_example("many-to-many")
+    ex = examples.hello_example("many-to-many")
     learned = {**params, "h0": np.array([0.5, -0.5, 0.2])}
     hs0, _, _ = rnnlib.unroll_forward(params, ex["xs"])
     hs1, _, _ = rnnlib.unroll_forward(learned, ex["xs"])
@@ -42,7 +42,7 @@ def test_learned_h0_changes_h1_and_gets_a_gradient(params):
 
 
 def test_layered_net_equals_the_rnn_and_tied_gradient_is_the_sum(params):
-    ex = wu.hello_example("many-to-many")
+    ex = examples.hello_example("many-to-many")
     layers = rnnlib.build_layers(params, ex["T"])
     hs_r, ys_r, _ = rnnlib.unroll_forward(params, ex["xs"])
     hs_l, ys_l, _ = rnnlib.layered_forward(layers, ex["xs"])
@@ -60,15 +60,15 @@ def test_layered_net_equals_the_rnn_and_tied_gradient_is_the_sum(params):
 
 def test_every_shape_sums_its_step_losses(params):
     for kind in rnnlib.SETUPS:
-        ex = wu.hello_example(kind)
-        loss, step_losses, _, _ = wu.run_example(params, ex)
+        ex = examples.hello_example(kind)
+        loss, step_losses, _, _ = examples.run_example(params, ex)
         assert len(step_losses) == len(ex["outputs"])
         assert loss == pytest.approx(sum(step_losses), abs=1e-12)
 
 
-@pytest.mark.parametrize("rho", wu.RHOS)
+@pytest.mark.parametrize("rho", examples.RHOS)
 def test_gradient_norm_is_multiplied_by_rho_per_step_back(rho):
-    norms = wu.radius_run(rho, T=12)[2]["dh_norms"]
+    norms = examples.radius_run(rho, T=12)[2]["dh_norms"]
     np.testing.assert_allclose(norms[:-1] / norms[1:], rho, rtol=1e-3)
     if rho < 1:
         assert np.all(np.diff(norms) > 0)  # shrinks going back in time
@@ -77,34 +77,34 @@ def test_gradient_norm_is_multiplied_by_rho_per_step_back(rho):
 
 
 def test_rho_half_passes_back_half_to_the_eleventh_power():
-    norms = wu.radius_run(0.5, T=12)[2]["dh_norms"]
+    norms = examples.radius_run(0.5, T=12)[2]["dh_norms"]
     assert norms[0] / norms[-1] == pytest.approx(0.5**11, rel=1e-2)
     assert f"{0.5**11:.1e}" == "4.9e-04"
 
 
 def test_saturated_units_make_even_rho_1_5_vanish():
-    norms = wu.radius_run(1.5, T=12, input_scale=1.0)[2]["dh_norms"]
+    norms = examples.radius_run(1.5, T=12, input_scale=1.0)[2]["dh_norms"]
     assert np.exp(np.mean(np.log(norms[:-1] / norms[1:]))) < 1.0
 
 
 @pytest.mark.parametrize("k", [1, 3, 5, 8])
 def test_truncation_cuts_everything_beyond_k_steps_back(k):
     T = 8
-    full = wu.radius_run(1.0, T=T, input_scale=0.3)[2]
-    cut = wu.radius_run(1.0, T=T, k=k, input_scale=0.3)[2]
+    full = examples.radius_run(1.0, T=T, input_scale=0.3)[2]
+    cut = examples.radius_run(1.0, T=T, k=k, input_scale=0.3)[2]
     assert not cut["dh_norms"][: T - k].any() and not cut["dW_hh_t"][: T - k].any()
     np.testing.assert_allclose(cut["dW_hh_t"][T - k :], full["dW_hh_t"][T - k :], rtol=1e-12)
 
 
 def test_many_to_many_truncation_still_reaches_every_step(params):
-    ex = wu.hello_example("many-to-many")
-    _, _, _, trace = wu.run_example(params, ex, k=1)
+    ex = examples.hello_example("many-to-many")
+    _, _, _, trace = examples.run_example(params, ex, k=1)
     assert trace["dh_norms"].all()  # each loss has its own window: every h_t gets gradient
 
 
 def test_clipping_on_the_exploding_example():
-    _, big, _ = wu.radius_run(1.5, T=12)
-    rep = wu.clip_report(big, limit=5.0, max_norm=5.0)
+    _, big, _ = examples.radius_run(1.5, T=12)
+    rep = examples.clip_report(big, limit=5.0, max_norm=5.0)
     assert rep["raw"]["norm"] > 100 and rep["raw"]["max"] > 5.0
     assert rep["element-wise"]["max"] <= 5.0 and rep["element-wise"]["cos"] < 0.999
     assert rep["global norm"]["norm"] == pytest.approx(5.0, abs=1e-9)

@@ -4,38 +4,13 @@ import numpy as np
 import pytest
 
 import rnnlib
+from rnnlib import examples
 from rnnlib.widgets import unroll as wu
 
 
 @pytest.fixture(scope="module")
 def params():
-    return wu.hello_params()
-
-
-@pytest.mark.parametrize("kind", rnnlib.SETUPS)
-def test_hello_example_places_inputs_and_targets(kind):
-    ex = wu.hello_example(kind)
-    ins, outs = wu.HELLO[kind]
-    assert ex["xs"].shape == (ex["T"], 4)
-    for t in range(ex["T"]):
-        row = ex["xs"][t]
-        if t in ex["input_steps"]:
-            assert wu.VOCAB[int(row.argmax())] == ins[ex["input_steps"].index(t)] and row.sum() == 1
-        else:
-            assert not row.any()  # no input: x_t = 0
-    assert "".join(wu.VOCAB[i] for i in ex["targets"]) == outs
-    assert len(ex["loss_steps"]) == len(outs)
-
-
-def test_hello_example_rejects_an_unknown_shape():
-    with pytest.raises(ValueError, match="kind must be one of"):
-        wu.hello_example("many-to-few")
-
-
-def test_orthogonal_scaled_has_spectral_radius_rho():
-    Q = wu.orthogonal(6, np.random.default_rng(3))
-    np.testing.assert_allclose(Q.T @ Q, np.eye(6), atol=1e-12)
-    np.testing.assert_allclose(np.abs(np.linalg.eigvals(1.3 * Q)), 1.3, rtol=1e-10)
+    return examples.hello_params()
 
 
 def _check_view(view, name, values):
@@ -54,7 +29,7 @@ def _check_view(view, name, values):
 
 def test_forward_explorer_fills_steps_in_order(params):
     view = wu.forward_explorer(params)
-    ex = wu.hello_example("many-to-many")
+    ex = examples.hello_example("many-to-many")
     hs, ys, _ = rnnlib.unroll_forward(params, ex["xs"])
     results = _check_view(view, "t", [0, 2, 4])
     for t, r in zip([0, 2, 4], results, strict=True):
@@ -69,7 +44,7 @@ def test_setups_explorer_runs_every_shape_on_the_same_code(params):
     view = wu.setups_explorer(params)
     results = _check_view(view, "kind", list(rnnlib.SETUPS))
     for kind, r in zip(rnnlib.SETUPS, results, strict=True):
-        ex = wu.hello_example(kind)
+        ex = examples.hello_example(kind)
         loss, _, _ = rnnlib.unroll_loss_and_grads(
             params, ex["xs"], ex["targets"], loss_steps=ex["loss_steps"]
         )
@@ -81,7 +56,7 @@ def test_setups_explorer_runs_every_shape_on_the_same_code(params):
 
 def test_backward_explorer_reveals_gradients_from_the_last_step(params):
     view = wu.backward_explorer(params)
-    ex = wu.hello_example("many-to-many")
+    ex = examples.hello_example("many-to-many")
     _, _, trace = rnnlib.unroll_loss_and_grads(params, ex["xs"], ex["targets"])
     results = _check_view(view, "n", [0, 2, 4])
     assert results[0]["reached"] == [3]
@@ -99,7 +74,7 @@ def test_radius_explorer_shows_geometric_vanishing_and_explosion():
         assert r["rho"] == rho and r["factor"] == pytest.approx(rho, rel=1e-3)
     assert results[0]["norms"][0] < 1e-2 * results[0]["norms"][-1]  # vanished
     assert results[2]["norms"][0] > 10 * results[2]["norms"][-1]  # exploded
-    assert len(view.frames) == len(wu.RHOS)  # every value prerendered
+    assert len(view.frames) == len(examples.RHOS)  # every value prerendered
 
 
 def test_truncation_explorer_keeps_only_the_last_k_steps():
@@ -113,14 +88,3 @@ def test_truncation_explorer_keeps_only_the_last_k_steps():
         assert r["norms"][T - k :].all()
     assert full["dW_hh_norm"] == pytest.approx(full["full_norm"])
     assert len(view.frames) == T
-
-
-def test_clip_report():
-    grads = {"a": np.array([10.0, -1.0]), "b": np.array([[0.5, -20.0]])}
-    rep = wu.clip_report(grads, limit=5.0, max_norm=2.0)
-    raw = np.sqrt(100 + 1 + 0.25 + 400)
-    assert rep["raw"]["norm"] == pytest.approx(raw) and rep["raw"]["cos"] == pytest.approx(1.0)
-    assert rep["element-wise"]["max"] == 5.0 and rep["element-wise"]["cos"] < 0.99
-    assert rep["global norm"]["norm"] == pytest.approx(2.0)
-    assert rep["global norm"]["cos"] == pytest.approx(1.0, abs=1e-12)
-    assert rep["global norm"]["max"] == pytest.approx(20.0 * 2.0 / raw)

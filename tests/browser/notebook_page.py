@@ -1,0 +1,244 @@
+"""One notebook open in JupyterLab: Run All, read what ran, find sliders, press keys, time repaints.
+
+The page is driven like a student would (menus, keyboard); the notebook model is read through the
+app object the throwaway server exposes (LabApp.expose_app_in_browser), which is exact where the
+DOM would need guessing (execution counts, output types).
+"""
+
+import json
+import re
+import time
+import urllib.parse
+
+PANEL = "window.jupyterapp?.shell?.currentWidget"
+KERNEL_IDLE = f"{PANEL}?.sessionContext?.session?.kernel?.status === 'idle'"
+ALL_RAN = f"""() => {{
+  if (!({KERNEL_IDLE})) return false;
+  const cells = Array.from({PANEL}.content.model.cells).filter(c => c.type === 'code');
+  const failed = cells.some(c => c.outputs.toJSON().some(o => o.output_type === 'error'));
+  return failed || cells.every(c => c.executionCount !== null);
+}}"""
+CELLS = f"""() => Array.from({PANEL}.content.model.cells).map(c => ({{
+  type: c.type,
+  execution_count: c.type === 'code' ? c.executionCount : null,
+  outputs: c.type === 'code' ? c.outputs.toJSON() : [],
+}}))"""
+WIDGETS_RENDERED = """() => {
+  const outs = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'));
+  if (outs.some(o => o.textContent.startsWith('Loading widget...'))) return false;
+  return Array.from(document.querySelectorAll('.jp-Notebook img.widget-image'))
+    .every(img => img.complete && img.naturalWidth > 0);
+}"""
+SLIDERS = """() => {
+  const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'));
+  const handles = document.querySelectorAll('.jp-Notebook .widget-slider .noUi-handle');
+  return Array.from(handles).map((h, k) => {
+    const slider = h.closest('.widget-slider');
+    const label = slider.querySelector('.widget-label');
+    const rect = h.getBoundingClientRect();
+    return {
+      index: k,
+      cell: cells.indexOf(h.closest('.jp-Cell')) + 1,
+      label: (label && label.textContent.trim()) || '',
+      value: Number(h.getAttribute('aria-valuenow')),
+      min: Number(h.getAttribute('aria-valuemin')),
+      max: Number(h.getAttribute('aria-valuemax')),
+      visible: rect.width > 0 && rect.height > 0,
+    };
+  });
+}"""
+# Installed on a slider handle before a key press. The view is the nearest ancestor holding a
+# figure <img>; its figure area is the child of the view holding the images (not the controls).
+# t0 = the keydown's timeStamp (a capture listener on window, the first to run). Each change in
+# the figure area is marked at the next paint: an <img> given a new src -> its 'load' event;
+# a change to an <img> or to an element holding one (a frame shown or hidden) -> at once; then
+# the next animation frame -> the task right after that frame (a MessageChannel message), when
+# the frame showing the change has been produced. Other changes (the HTML table) are marked the
+# same way, in their own list.
+PROBE = """(handle) => {
+  let view = handle;
+  while (view && !view.querySelector('img.widget-image')) view = view.parentElement;
+  if (!view) return null;
+  const area = Array.from(view.children).find(c => c.querySelector('img.widget-image'));
+  const p = {t0: null, img: [], table: []};
+  const painted = (list) => requestAnimationFrame(() => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => list.push(performance.now());
+    ch.port2.postMessage(0);
+  });
+  const onKey = (e) => { p.t0 = e.timeStamp; };
+  const observer = new MutationObserver((ms) => {
+    for (const m of ms) {
+      const el = m.target;
+      if (el.tagName === 'IMG' && m.attributeName === 'src') {
+        el.addEventListener('load', () => painted(p.img), {once: true});
+      } else if (el.nodeType === 1 && (el.tagName === 'IMG' || el.querySelector('img'))) {
+        painted(p.img);
+      } else {
+        painted(p.table);
+      }
+    }
+  });
+  window.addEventListener('keydown', onKey, {capture: true, once: true});
+  observer.observe(area, {subtree: true, childList: true, attributes: true, characterData: true});
+  p.stop = () => observer.disconnect();
+  window.__rnnlibProbe = p;
+  return true;
+}"""
+PROBE_STATE = """() => {
+  const p = window.__rnnlibProbe;
+  return {t0: p.t0, img: p.img.slice(), table: p.table.slice()};
+}"""
+
+
+class NotebookPage:
+    """One notebook open in a running JupyterLab, in a browser page.
+
+    Inputs: page, a Playwright Page (Lab is loaded into it on first use and reused after, each
+    notebook opening in turn with its own kernel); server, the dict lab.lab_server yields;
+    path, the notebook's path relative to the server root (e.g. "notebooks/01_overview.ipynb").
+    Attributes: page, console_errors and page_errors (strings gathered while this notebook was
+    open).
+    """
+
+    def __init__(self, page, server, path):
+        self.page, self.server, self.path = page, server, path
+        self.console_errors, self.page_errors = [], []
+        self._listeners = {
+            "pageerror": lambda e: self.page_errors.append(str(e)),
+            "console": lambda m: m.type == "error" and self.console_errors.append(m.text),
+        }
+        for event, listener in self._listeners.items():
+            self.page.on(event, listener)
+
+    def open(self, timeout=90):
+        """Show the notebook (loading Lab with a fresh workspace if needed); wait for its kernel."""
+        if self.page.evaluate("() => Boolean(window.jupyterapp)"):
+            open_it = (
+                "async (path) => { await jupyterapp.commands.execute('docmanager:open', {path}); }"
+            )
+            self.page.evaluate(open_it, self.path)
+        else:
+            query = urllib.parse.urlencode({"token": self.server["token"]})
+            url = f"{self.server['url']}/lab/tree/{self.path}?reset&{query}"
+            self.page.goto(url, timeout=timeout * 1000)
+        shown = f"{PANEL}?.context?.path === {json.dumps(self.path)} && {KERNEL_IDLE}"
+        self.page.wait_for_function(shown, timeout=timeout * 1000, polling=100)
+        self.page.evaluate("window.jupyterapp.shell.collapseLeft()")
+
+    def menu(self, top, item):
+        """Click a menu-bar entry, then one of its items (both by their visible text)."""
+        exact = re.compile(f"^{re.escape(top)}$")
+        self.page.locator(".lm-MenuBar-itemLabel", has_text=exact).click()
+        entries = self.page.locator(".lm-Menu:visible .lm-Menu-itemLabel")
+        entries.get_by_text(item, exact=True).click()
+
+    def run_all(self, timeout=120):
+        """Clear every output, Run > Run All Cells, and wait until it finished (or failed).
+
+        Clearing first means every execution count and widget seen afterwards comes from this
+        run, not from the outputs stored in the file. Returns the seconds Run All took.
+        """
+        self.menu("Edit", "Clear Outputs of All Cells")
+        start = time.monotonic()
+        self.menu("Run", "Run All Cells")
+        self.page.wait_for_function(ALL_RAN, timeout=timeout * 1000, polling=100)
+        seconds = time.monotonic() - start
+        self.page.wait_for_function(WIDGETS_RENDERED, timeout=30_000, polling=100)
+        return seconds
+
+    def cells(self):
+        """The notebook's cells as dicts: type, execution_count, outputs (nbformat JSON)."""
+        return self.page.evaluate(CELLS)
+
+    def widget_errors(self):
+        """Texts of widgets that failed to render in the page."""
+        return self.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'))
+              .filter(o => o.textContent.startsWith('Error displaying widget')
+                || o.querySelector('.jupyter-widgets-error-widget'))
+              .map(o => o.textContent.slice(0, 300))"""
+        )
+
+    def rendered_widget_views(self):
+        """How many outputs show a rendered widget view in the page."""
+        return self.page.evaluate(
+            """() => Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'))
+              .filter(o => o.querySelector(':scope > .jupyter-widgets')).length"""
+        )
+
+    def sliders(self):
+        """Every slider handle on the page: index, cell (1-based), label, value, min, max."""
+        return self.page.evaluate(SLIDERS)
+
+    def handle(self, index):
+        """The handle of slider `index` (a Playwright locator)."""
+        return self.page.locator(".jp-Notebook .widget-slider .noUi-handle").nth(index)
+
+    def view_of(self, index):
+        """The figure area of the view slider `index` belongs to (a Playwright locator): the
+        child of the view that holds its figure <img> and table, without the controls."""
+        has_img = "[.//img[contains(@class,'widget-image')]]"
+        return self.handle(index).locator(f"xpath=ancestor::*{has_img}[1]/*{has_img}")
+
+    def press(self, index, key, quiet=0.2, timeout=5.0):
+        """Focus slider `index`, press `key`, and wait until its view has settled.
+
+        Settled: something in the view (figure or table) repainted, then nothing changed for
+        `quiet` seconds. Returns (figure_ms, settled_ms): keydown to the last repaint of the
+        figure (None if it did not repaint), and to the last repaint of anything in the view
+        (None if nothing repainted within `timeout` seconds).
+        """
+        handle = self.handle(index)
+        handle.scroll_into_view_if_needed()
+        handle.focus()
+        if handle.evaluate(PROBE) is None:
+            raise AssertionError(f"slider {index} belongs to no view with a figure <img>")
+        self.page.keyboard.press(key)
+        deadline, last, count = time.monotonic() + timeout, time.monotonic(), 0
+        while time.monotonic() < deadline:
+            state = self.page.evaluate(PROBE_STATE)
+            seen = len(state["img"]) + len(state["table"])
+            if seen != count:
+                last, count = time.monotonic(), seen
+            elif seen and time.monotonic() - last >= quiet:
+                break
+            time.sleep(0.02)
+        self.page.evaluate("window.__rnnlibProbe.stop()")
+        if not count or state["t0"] is None:
+            return None, None
+        t0 = state["t0"]
+        figure = state["img"][-1] - t0 if state["img"] else None
+        return figure, max(state["img"] + state["table"]) - t0
+
+    def screenshot(self, path, max_height=16000):
+        """Save the whole notebook as one PNG (the viewport grows to the notebook's height)."""
+        size = self.page.viewport_size
+        height = self.page.evaluate(
+            f"""() => {{
+              const node = {PANEL}.content.node;
+              const outer = node.querySelector('.jp-WindowedPanel-outer') || node;
+              return outer.scrollHeight + (window.innerHeight - outer.clientHeight);
+            }}"""
+        )
+        self.page.set_viewport_size({"width": size["width"], "height": min(height, max_height)})
+        try:
+            self.page.wait_for_timeout(300)  # let Lab lay the taller panel out
+            self.page.screenshot(path=str(path))
+        finally:
+            self.page.set_viewport_size(size)
+
+    def close(self):
+        """Shut the notebook's kernel down and close its tab without saving."""
+        try:
+            self.page.evaluate(
+                f"""async () => {{
+                  const panel = {PANEL};
+                  if (!panel) return;
+                  await panel.sessionContext.shutdown();
+                  panel.dispose();
+                }}"""
+            )
+        finally:
+            for event, listener in self._listeners.items():
+                self.page.remove_listener(event, listener)

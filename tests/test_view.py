@@ -11,7 +11,7 @@ from matplotlib.image import imread
 
 from rnnlib.draw import new_figure
 from rnnlib.widgets import FigureView, control_values
-from rnnlib.widgets.view import PRERENDER_LIMIT
+from rnnlib.widgets.view import PRERENDER_LIMIT, _choices
 
 X = np.linspace(0.0, 6.0, 50)
 
@@ -93,3 +93,63 @@ def test_saved_output_holds_the_widget_and_a_static_png():
     assert bundle["text/plain"] == "<interactive figure: k, w>"
     png = base64.b64decode(bundle["image/png"])
     assert png == view.png() and png.startswith(b"\x89PNG")
+
+
+def one_control_view(control):
+    fig, ax = new_figure(3, 2)
+    (line,) = ax.plot(X, np.sin(X))
+    ax.set_ylim(-1.1, 1.1)
+
+    def update(k):
+        line.set_ydata(np.sin(k * X))
+        return k
+
+    return FigureView(fig, update, {"k": control}, table=lambda values, result: f"k={result}")
+
+
+@pytest.mark.parametrize(
+    ("control", "attr", "pad"),
+    [
+        (widgets.IntSlider(value=2, min=1, max=4), "value", 1),
+        (widgets.IntSlider(value=0, min=0, max=3), "value", 0),
+        (widgets.SelectionSlider(options=[0.5, 1.0, 2.0], value=1.0), "index", 0),
+    ],
+)
+def test_one_prerendered_control_switches_frames_in_the_page(control, attr, pad):
+    view = one_control_view(control)
+    image_stack, table_stack = view.stacks
+    values = [(v,) for v in _choices(control)]  # frame keys in the control's order
+    assert len(image_stack.children) == pad + len(values)
+    for child, key in zip(image_stack.children[pad:], values, strict=True):
+        assert child.value == view.frames[key][0]  # every frame is already in the page
+    assert [c.value for c in table_stack.children[pad:]] == [view.frames[k][1] for k in values]
+    assert image_stack.selected_index == getattr(control, attr)
+    assert view.widget.children[-1].children == (image_stack, table_stack)  # what is shown
+
+
+@pytest.mark.parametrize(
+    "control",
+    [
+        widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.5),  # a float value: no index
+        widgets.IntSlider(value=2, min=0, max=10, step=2),  # values are not indices
+        widgets.IntSlider(value=2, min=0, max=PRERENDER_LIMIT + 5),  # too many frames
+    ],
+)
+def test_other_controls_fetch_frames_from_the_kernel(control):
+    view = one_control_view(control)
+    assert view.stacks == []
+    assert view.image in view.widget.children[-1].children
+
+
+def test_two_controls_fetch_frames_from_the_kernel():
+    view, _ = sine_view()
+    assert view.stacks == [] and view.image in view.widget.children[-1].children
+
+
+def test_in_page_views_still_follow_the_control_in_the_kernel():
+    view = one_control_view(widgets.IntSlider(value=1, min=1, max=4))
+    sent = view.image.value
+    view.controls["k"].value = 3
+    assert view.result == 3 and view.html.value == "k=3"
+    assert view.png() == view.frames[(3,)][0] != sent
+    assert view.image.value == sent  # no image bytes go to the page: its Stack has them

@@ -50,7 +50,8 @@ class FigureView:
     room. animated, optional: the artists update() changes (it must change no others); frames
     are then blitted over a background drawn once.
     Attributes: controls, result (of the last update), image (ipywidgets.Image), html,
-    widget (the whole box), frames (dict state -> (png bytes, html, result)), animated.
+    widget (the whole box), frames (dict state -> (png bytes, html, result)), animated,
+    stacks (the in-page frame Stacks, empty when frames come from the kernel).
     """
 
     def __init__(
@@ -73,12 +74,47 @@ class FigureView:
             rows.insert(0, widgets.HTML(f"<b>{title}</b>"))
         body = [self.image] + ([self.html] if table is not None else [])
         self.widget = widgets.VBox(rows + [widgets.HBox(body)])
+        self.stacks = []  # set when frames switch in the page (see _switch_in_page)
         self._defaults = control_values(self.controls)
         update(**self._defaults)
         freeze_layout(fig)  # the layout of the default state serves every frame
         if prerender:
             self._prerender()
         self._show(self._defaults)
+        self._switch_in_page(rows)
+
+    def _switch_in_page(self, rows):
+        """With one control whose every state is rendered, frames switch in the page itself.
+
+        Each frame becomes an Image in a Stack whose selected index is linked to the control in
+        the browser (jslink), so a press never waits for the kernel: the kernel round trip and
+        the image decode were most of the latency. The kernel still follows each change, so
+        result, png() and html stay current. An IntSlider links its value (indices below its
+        minimum hold empty placeholders), a selection control its index.
+        """
+        if len(self.controls) != 1:
+            return
+        ((name, c),) = self.controls.items()
+        choices = _choices(c)
+        if isinstance(c, widgets.IntSlider) and c.min >= 0 and c.step == 1:
+            attr, pad = "value", c.min
+        elif hasattr(c, "index") and choices is not None:
+            attr, pad = "index", 0
+        else:
+            return
+        keys = [self._key({name: v}) for v in choices]
+        if any(k not in self.frames for k in keys):
+            return
+        empty = [widgets.HTML() for _ in range(pad)]
+        images = [widgets.Image(value=self.frames[k][0], format="png") for k in keys]
+        self.stacks = [widgets.Stack(empty + images)]
+        if self.table is not None:
+            tables = [widgets.HTML(self.frames[k][1]) for k in keys]
+            self.stacks.append(widgets.Stack(empty + tables))
+        for stack in self.stacks:
+            stack.selected_index = getattr(c, attr)
+            widgets.jslink((c, attr), (stack, "selected_index"))
+        self.widget.children = (*rows, widgets.HBox(self.stacks))
 
     def _key(self, values):
         return tuple(values[name] for name in self.controls)
@@ -120,7 +156,9 @@ class FigureView:
 
     def _show(self, values):
         png, html, result = self.render(values)
-        self.image.value = png
+        self._png = png
+        if not self.stacks:  # in-page frames need no image sent: the page has them all
+            self.image.value = png
         if self.table is not None:
             self.html.value = html
         self.result = result
@@ -130,7 +168,7 @@ class FigureView:
 
     def png(self):
         """The PNG bytes of the frame shown now."""
-        return self.image.value
+        return self._png
 
     def _repr_mimebundle_(self, **kwargs):
         bundle = self.widget._repr_mimebundle_(**kwargs)

@@ -149,6 +149,17 @@ def _tangent_growth(W_hh, hs):
     return total / (len(hs) - 1)
 
 
+def _run_after_burn(W_hh, h0, b_h, burn, steps):
+    """Validate one start and run it: returns W_hh and the states after the burn-in (steps+1, H)."""
+    W_hh, b_h = _system(W_hh, b_h)
+    h0 = _start(h0, W_hh.shape[0])
+    if h0.ndim != 1:
+        raise ValueError(f"h0 has shape {h0.shape}, expected one start ({W_hh.shape[0]},)")
+    burn = _check.nonneg_int("burn", burn)
+    steps = _check.positive_int("steps", steps)
+    return W_hh, trajectory(W_hh, h0, burn + steps, b_h)[burn:]
+
+
 def lyapunov_exponent(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
     """Largest Lyapunov exponent (per step) by carrying a renormalised tangent vector.
 
@@ -160,13 +171,7 @@ def lyapunov_exponent(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
     Inputs: W_hh (H, H); h0 (H,) or None for a fixed start; b_h (H,) or None; burn, steps ints.
     Returns lambda, a float.
     """
-    W_hh, b_h = _system(W_hh, b_h)
-    h0 = _start(h0, W_hh.shape[0])
-    if h0.ndim != 1:
-        raise ValueError(f"h0 has shape {h0.shape}, expected one start ({W_hh.shape[0]},)")
-    burn = _check.nonneg_int("burn", burn)
-    steps = _check.positive_int("steps", steps)
-    hs = trajectory(W_hh, h0, burn + steps, b_h)[burn:]
+    W_hh, hs = _run_after_burn(W_hh, h0, b_h, burn, steps)
     return _tangent_growth(W_hh, hs)
 
 
@@ -181,13 +186,7 @@ def classify(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
     Inputs: W_hh (H, H); h0 (H,) or None; b_h (H,) or None; burn, steps ints.
     Returns a dict: label, lyapunov (float), period (int or None), h_last (H,).
     """
-    W_hh, b_h = _system(W_hh, b_h)
-    h0 = _start(h0, W_hh.shape[0])
-    if h0.ndim != 1:
-        raise ValueError(f"h0 has shape {h0.shape}, expected one start ({W_hh.shape[0]},)")
-    burn = _check.nonneg_int("burn", burn)
-    steps = _check.positive_int("steps", steps)
-    hs = trajectory(W_hh, h0, burn + steps, b_h)[burn:]  # the run after the burn-in
+    W_hh, hs = _run_after_burn(W_hh, h0, b_h, burn, steps)
     lam = _tangent_growth(W_hh, hs)  # largest Lyapunov exponent
     moves = np.max(np.abs(np.diff(hs, axis=0)), axis=1)  # step sizes ||h_{t+1} - h_t||_inf
     q = max(len(moves) // 4, 1)

@@ -31,6 +31,13 @@ def next_distribution(y, temperature=1.0, top_k=None):
         return softmax((y - np.max(y)) / t)  # p = softmax(y / temperature), shifted first
 
 
+def entropy(p):
+    """Entropy in nats of a distribution p (V,): -sum p ln p, with 0 ln 0 = 0."""
+    p = np.asarray(p, dtype=np.float64)
+    nz = p[p > 0]
+    return float(-np.sum(nz * np.log(nz)) + 0.0)  # + 0.0 turns -0.0 into 0.0
+
+
 def check_temperature(temperature):
     """A temperature as a float >= 0, or a ValueError."""
     try:

@@ -14,20 +14,6 @@ def test_char_label_makes_blanks_visible():
     assert draw.char_label("a") == "a"
 
 
-@pytest.mark.parametrize("V", [1, 4, 37])
-def test_entropy_uniform_is_log_v_and_one_hot_is_zero(V):
-    assert draw.entropy(np.full(V, 1.0 / V)) == pytest.approx(np.log(V), rel=1e-12)
-    one_hot = np.eye(V)[0]
-    assert draw.entropy(one_hot) == 0.0
-    assert str(draw.entropy(one_hot)) == "0.0"  # no negative zero in printed output
-
-
-def test_entropy_known_value_and_zero_terms():
-    assert draw.entropy([0.5, 0.5, 0.0]) == pytest.approx(np.log(2), rel=1e-12)
-    p = np.array([0.7, 0.2, 0.1])
-    assert draw.entropy(p) == pytest.approx(-(p * np.log(p)).sum(), rel=1e-12)
-
-
 def test_sampling_chain_builds_one_column_per_step():
     fig, ax = new_figure(8, 3)
     art = draw.sampling_chain(ax, 5)

@@ -10,8 +10,7 @@ import pytest
 
 from rnnlib import hello, init_params, sample, sample_steps
 from rnnlib.corpus import load_corpus, load_corpus_model, split
-from rnnlib.draw.sampling import entropy
-from rnnlib.sampling import next_distribution
+from rnnlib.sampling import entropy, next_distribution
 from rnnlib.train import per_char_loss, train
 from rnnlib.widgets import sampling as views
 

@@ -5,7 +5,7 @@ import pytest
 
 from rnnlib import sample, sample_steps
 from rnnlib.cell import softmax
-from rnnlib.sampling import draw, next_distribution
+from rnnlib.sampling import draw, entropy, next_distribution
 
 V, H = 5, 4
 
@@ -134,3 +134,17 @@ def test_rejects_bad_input(params, kw, match):
 def test_tiny_temperature_is_greedy_not_nan(temperature):
     p = next_distribution(np.array([1.0, 2.0, 3.0, 1e308]), temperature)
     np.testing.assert_array_equal(p, [0.0, 0.0, 0.0, 1.0])
+
+
+@pytest.mark.parametrize("V", [1, 4, 37])
+def test_entropy_uniform_is_log_v_and_one_hot_is_zero(V):
+    assert entropy(np.full(V, 1.0 / V)) == pytest.approx(np.log(V), rel=1e-12)
+    one_hot = np.eye(V)[0]
+    assert entropy(one_hot) == 0.0
+    assert str(entropy(one_hot)) == "0.0"  # no negative zero in printed output
+
+
+def test_entropy_known_value_and_zero_terms():
+    assert entropy([0.5, 0.5, 0.0]) == pytest.approx(np.log(2), rel=1e-12)
+    p = np.array([0.7, 0.2, 0.1])
+    assert entropy(p) == pytest.approx(-(p * np.log(p)).sum(), rel=1e-12)

@@ -8,9 +8,8 @@ import pytest
 from PIL import Image
 
 from rnnlib import Vocab, hello, loss_and_grads, sample, sample_steps
-from rnnlib.draw.sampling import entropy
 from rnnlib.draw.style import COLORS
-from rnnlib.sampling import next_distribution
+from rnnlib.sampling import entropy, next_distribution
 from rnnlib.widgets import control_values
 from rnnlib.widgets import sampling as ws
 

@@ -23,13 +23,6 @@ def char_label(c):
     return SPECIAL.get(c, c)
 
 
-def entropy(p):
-    """Entropy in nats of a distribution p (V,): -sum p ln p, with 0 ln 0 = 0."""
-    p = np.asarray(p, dtype=np.float64)
-    nz = p[p > 0]
-    return float(-np.sum(nz * np.log(nz)) + 0.0)  # + 0.0 turns -0.0 into 0.0
-
-
 def _box(ax, x, y, text, color):
     patch = FancyBboxPatch(
         (x - 0.3, y - 0.22), 0.6, 0.44, boxstyle="round,pad=0.02", fc="white", ec=color, lw=1.5

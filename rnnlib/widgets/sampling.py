@@ -7,7 +7,7 @@ import numpy as np
 
 from ..draw import sampling as draw
 from ..draw.style import new_figure
-from ..sampling import next_distribution, sample, sample_steps
+from ..sampling import entropy, next_distribution, sample, sample_steps
 from .view import FigureView
 
 TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0)
@@ -123,7 +123,7 @@ def temperature_explorer(
     ks = top_k_options(V)
     grid = np.linspace(0.0, max(temperatures), 121)
     curves = {
-        k: [draw.entropy(next_distribution(y, t, k)) for t in grid] for _, k in ks
+        k: [entropy(next_distribution(y, t, k)) for t in grid] for _, k in ks
     }  # entropy against temperature, one curve per k
     fig, (ax_p, ax_h) = new_figure(8.0, 3.0, ncols=2, width_ratios=[1.6, 1.0])
     bars = draw.distribution_bars(ax_p, vocab.chars)
@@ -132,7 +132,7 @@ def temperature_explorer(
 
     def update(temperature, top_k, seed):
         p = next_distribution(y, temperature, top_k)
-        ent = draw.entropy(p)
+        ent = entropy(p)
         draw.set_distribution(bars, p)
         line.set_ydata(curves[top_k])
         marker.set_data([temperature], [ent])

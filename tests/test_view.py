@@ -49,12 +49,18 @@ def decode(png):
 
 
 @pytest.mark.parametrize("animated", [False, True])
-def test_prerender_covers_the_states_along_each_control(animated):
+def test_prerender_covers_every_state_when_there_are_few(animated):
     view, calls = sine_view(animated=animated, n=5, width=3)
-    assert set(view.frames) == {(k, 1) for k in range(1, 6)} | {(1, w) for w in range(1, 4)}
-    assert len(calls) == 1 + 5 + 3 - 1  # the layout draw, then each distinct state once
+    assert set(view.frames) == {(k, w) for k in range(1, 6) for w in range(1, 4)}
+    assert len(calls) == 1 + 15  # the layout draw, then each state once
     assert view.result == {"k": 1, "w": 1}
     assert decode(view.png()).shape[2] == 4
+
+
+def test_prerender_covers_the_states_along_each_control_when_the_grid_is_large():
+    view, calls = sine_view(n=30, width=3)  # 90 states together, 32 along the two controls
+    assert set(view.frames) == {(k, 1) for k in range(1, 31)} | {(1, w) for w in range(1, 4)}
+    assert len(calls) == 1 + 32
 
 
 def test_no_prerender_when_there_would_be_too_many_frames():
@@ -141,15 +147,18 @@ def test_other_controls_fetch_frames_from_the_kernel(control):
     assert view.image in view.widget.children[-1].children
 
 
-def test_two_controls_fetch_frames_from_the_kernel():
-    view, _ = sine_view()
+def test_two_prerendered_controls_switch_frames_in_nested_stacks():
+    view, _ = sine_view(n=4, width=2)
+    image_stack, table_stack = view.stacks
+    assert len(image_stack.children) == 1 + 4  # k: a placeholder below min=1, then k = 1..4
+    for k in range(1, 5):
+        inner = image_stack.children[k]
+        assert len(inner.children) == 1 + 2  # w: a placeholder, then w = 1, 2
+        for w in (1, 2):
+            assert inner.children[w].value == view.frames[(k, w)][0]
+            assert table_stack.children[k].children[w].value == view.frames[(k, w)][1]
+
+
+def test_two_controls_with_a_large_grid_fetch_frames_from_the_kernel():
+    view, _ = sine_view(n=40, width=2)
     assert view.stacks == [] and view.image in view.widget.children[-1].children
-
-
-def test_in_page_views_still_follow_the_control_in_the_kernel():
-    view = one_control_view(widgets.IntSlider(value=1, min=1, max=4))
-    sent = view.image.value
-    view.controls["k"].value = 3
-    assert view.result == 3 and view.html.value == "k=3"
-    assert view.png() == view.frames[(3,)][0] != sent
-    assert view.image.value == sent  # no image bytes go to the page: its Stack has them

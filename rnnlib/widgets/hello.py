@@ -67,11 +67,7 @@ def timestep_explorer(models):
         "model": widgets.ToggleButtons(options=list(models), description="weights"),
         "step": widgets.IntSlider(min=1, max=len(INPUTS), value=1, description="timestep t"),
     }
-    view = FigureView(fig, update, controls, table=step_table, animated=moving)
-    for name in models:  # the whole grid of states, not only the states along each control
-        for step in range(1, len(INPUTS) + 1):
-            view.render({"model": name, "step": step})
-    return view
+    return FigureView(fig, update, controls, table=step_table, animated=moving)
 
 
 def replay_table(values, res):

@@ -12,6 +12,8 @@ PIL comes with matplotlib, which uses it to write PNGs.
 
 import base64
 import io
+import itertools
+import math
 
 import ipywidgets as widgets
 from PIL import Image
@@ -44,14 +46,15 @@ class FigureView:
     figure's artists for the given control values and returns whatever the view should expose
     (tests read it as view.result); controls, a dict name -> ipywidgets control;
     table(values, result) -> HTML string, optional, shown beside the figure;
-    prerender, render every state along each control (others at their defaults) up front when
-    the total is at most PRERENDER_LIMIT. The layout is computed once, for the default state,
+    prerender, render up front every state of the controls when there are at most
+    PRERENDER_LIMIT, else every state along each control (others at their defaults) when those
+    are few enough. The layout is computed once, for the default state,
     so axis limits and label sizes should not depend on the controls in a way that needs more
     room. animated, optional: the artists update() changes (it must change no others); frames
     are then blitted over a background drawn once.
     Attributes: controls, result (of the last update), image (ipywidgets.Image), html,
     widget (the whole box), frames (dict state -> (png bytes, html, result)), animated,
-    stacks (the in-page frame Stacks, empty when frames come from the kernel).
+    stacks (the outer in-page frame Stacks, empty when frames come from the kernel).
     """
 
     def __init__(
@@ -84,36 +87,41 @@ class FigureView:
         self._switch_in_page(rows)
 
     def _switch_in_page(self, rows):
-        """With one control whose every state is rendered, frames switch in the page itself.
+        """When every state of the controls is rendered, frames switch in the page itself.
 
-        Each frame becomes an Image in a Stack whose selected index is linked to the control in
-        the browser (jslink), so a press never waits for the kernel: the kernel round trip and
-        the image decode were most of the latency. The kernel still follows each change, so
-        result, png() and html stay current. An IntSlider links its value (indices below its
-        minimum hold empty placeholders), a selection control its index.
+        The frames sit in nested Stacks, one level per control, each Stack's selected index
+        linked to its control in the browser (jslink), so a press never waits for the kernel:
+        the kernel round trip and the image decode were most of the latency. The kernel still
+        follows each change, so result, png() and html stay current. An IntSlider links its
+        value (indices below its minimum hold empty placeholders), a selection control its index.
         """
-        if len(self.controls) != 1:
-            return
-        ((name, c),) = self.controls.items()
-        choices = _choices(c)
-        if isinstance(c, widgets.IntSlider) and c.min >= 0 and c.step == 1:
-            attr, pad = "value", c.min
-        elif hasattr(c, "index") and choices is not None:
-            attr, pad = "index", 0
-        else:
-            return
-        keys = [self._key({name: v}) for v in choices]
+        links = []  # (control, linked attribute, placeholders, values) per control
+        for c in self.controls.values():
+            choices = _choices(c)
+            if isinstance(c, widgets.IntSlider) and c.min >= 0 and c.step == 1:
+                links.append((c, "value", c.min, choices))
+            elif hasattr(c, "index") and choices is not None:
+                links.append((c, "index", 0, choices))
+            else:
+                return
+        keys = list(itertools.product(*(values for *_, values in links)))
         if any(k not in self.frames for k in keys):
             return
-        empty = [widgets.HTML() for _ in range(pad)]
-        images = [widgets.Image(value=self.frames[k][0], format="png") for k in keys]
-        self.stacks = [widgets.Stack(empty + images)]
-        if self.table is not None:
-            tables = [widgets.HTML(self.frames[k][1]) for k in keys]
-            self.stacks.append(widgets.Stack(empty + tables))
-        for stack in self.stacks:
+
+        def nest(level, prefix, leaf):
+            c, attr, pad, values = links[level]
+            if level == len(links) - 1:
+                children = [leaf(self.frames[(*prefix, v)]) for v in values]
+            else:
+                children = [nest(level + 1, (*prefix, v), leaf) for v in values]
+            stack = widgets.Stack([widgets.HTML() for _ in range(pad)] + children)
             stack.selected_index = getattr(c, attr)
             widgets.jslink((c, attr), (stack, "selected_index"))
+            return stack
+
+        self.stacks = [nest(0, (), lambda f: widgets.Image(value=f[0], format="png"))]
+        if self.table is not None:
+            self.stacks.append(nest(0, (), lambda f: widgets.HTML(f[1])))
         self.widget.children = (*rows, widgets.HBox(self.stacks))
 
     def _key(self, values):
@@ -145,10 +153,13 @@ class FigureView:
         return buf.getvalue()
 
     def _prerender(self):
-        states = [dict(self._defaults)]
-        for name, c in self.controls.items():
-            for v in _choices(c) or []:
-                states.append({**self._defaults, name: v})
+        grids = [_choices(c) for c in self.controls.values()]
+        if None not in grids and math.prod(len(g) for g in grids) <= PRERENDER_LIMIT:
+            states = [dict(zip(self.controls, v, strict=True)) for v in itertools.product(*grids)]
+        else:  # too many states together: the states along each control from the defaults
+            states = [dict(self._defaults)]
+            for name, grid in zip(self.controls, grids, strict=True):
+                states += [{**self._defaults, name: v} for v in grid or []]
         unique = {self._key(s): s for s in states}
         if len(unique) <= PRERENDER_LIMIT:
             for s in unique.values():

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..hello import CHARS, INPUTS, TARGETS
-from .style import COLORS, new_figure
+from .style import COLORS, new_figure, placed_figure
 
 W, CH, GAP, DX = 1.3, 0.62, 1.25, 3.3  # box width, box height, gap between layers, column step
 CMAP = mpl.colormaps["RdBu_r"]
@@ -182,19 +182,6 @@ def loss_curve(ax, curves, floors=()):
     ax.legend(fontsize=FS - 1, loc="lower left")
     (marker,) = ax.plot([0], [curves[0][1][0]], "o", color=curves[0][2], ms=7)
     return marker
-
-
-def placed_figure(width, height, boxes):
-    """A figure whose axes sit at fixed places, with no layout engine (drawing then skips the
-    layout solver, which costs more than the drawing itself).
-
-    Inputs: width, height in inches; boxes, [left, bottom, width, height] figure fractions.
-    Returns (fig, list of axes).
-    """
-    fig, first = new_figure(width, height)
-    fig.set_layout_engine(None)
-    first.set_position(boxes[0])
-    return fig, [first] + [fig.add_axes(box) for box in boxes[1:]]
 
 
 def hello_figure(r, title=""):

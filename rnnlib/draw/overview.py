@@ -83,7 +83,7 @@ def draw_graphs(axes):
 
 def _fixed_layout(fig, **margins):
     """Replace the constrained layout by fixed margins: a static figure then renders in one pass."""
-    fig.set_layout_engine("none")
+    fig.set_layout_engine(None)  # None, not "none": a placeholder engine lays out again on save
     fig.axes[0].get_subplotspec().get_gridspec().update(**margins)
     for ax in fig.axes:
         ax.set_position(ax.get_subplotspec().get_position(fig))  # place the axes by hand

@@ -24,3 +24,16 @@ def freeze_layout(fig):
     fig.canvas.draw()
     fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
     return fig
+
+
+def placed_figure(width, height, boxes):
+    """A figure whose axes sit at fixed places, with no layout engine (drawing then skips the
+    layout solver, which costs more than the drawing itself).
+
+    Inputs: width, height in inches; boxes, [left, bottom, width, height] figure fractions.
+    Returns (fig, list of axes).
+    """
+    fig, first = new_figure(width, height)
+    fig.set_layout_engine(None)
+    first.set_position(boxes[0])
+    return fig, [first] + [fig.add_axes(box) for box in boxes[1:]]

@@ -12,7 +12,7 @@ from matplotlib.colors import Normalize, to_rgb
 from matplotlib.patches import FancyArrow, FancyArrowPatch, FancyBboxPatch, Rectangle
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from .style import COLORS, new_figure
+from .style import COLORS, placed_figure
 
 DX, ROW = 1.5, {"x": 0.0, "h": 1.2, "y": 2.4, "L": 3.4, "sum": 4.3}  # grid of the graph
 BOX_W, BOX_H = 0.9, 0.62
@@ -337,20 +337,12 @@ def draw_norm_curve(ax, T, ylim, *, n_ghosts=0):
     return {"line": line, "ref": ref, "ghosts": ghosts}
 
 
-def _fixed_figure(width, height, rects):
-    """A figure with axes at fixed positions (no layout solver: graphs need no tick room)."""
-    fig, ax = new_figure(width, height)
-    fig.set_layout_engine(None)
-    ax.set_position(rects[0])
-    return fig, [ax] + [fig.add_axes(r) for r in rects[1:]]
-
-
 def cell_figure(T=3):
     """Static figure: the folded RNN (a cycle) beside the same RNN unrolled for T steps.
 
     Returns (fig, (folded artists, unrolled artists)).
     """
-    fig, (a, b) = _fixed_figure(6.4, 3.0, [(0.0, 0.0, 0.22, 0.92), (0.22, 0.0, 0.78, 0.92)])
+    fig, (a, b) = placed_figure(6.4, 3.0, [(0.0, 0.0, 0.22, 0.92), (0.22, 0.0, 0.78, 0.92)])
     art = draw_folded(a), draw_unrolled(b, T, highlight="W_hh")
     a.set_title("folded: a cycle", fontsize=10, y=1.0)
     b.set_title(f"unrolled for T = {T}: one W_hh, re-used at every step", fontsize=10, y=1.0)
@@ -362,6 +354,6 @@ def layered_figure(T=3):
 
     Returns (fig, artists of draw_unrolled with tied=False).
     """
-    fig, (ax,) = _fixed_figure(4.6, 3.0, [(0.0, 0.0, 1.0, 0.92)])
+    fig, (ax,) = placed_figure(4.6, 3.0, [(0.0, 0.0, 1.0, 0.92)])
     art = draw_unrolled(ax, T, tied=False, title="layered net: layer t has its own weights")
     return fig, art

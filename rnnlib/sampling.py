@@ -55,6 +55,15 @@ def draw(p, rng):
     return int(min(np.searchsorted(c, rng.random() * c[-1], side="right"), len(p) - 1))
 
 
+def read_index(params, h, ix):
+    """One step of the cell on character index ix: h_t = tanh(W_xh[:, ix] + W_hh h_{t-1} + b_h).
+
+    W_xh x_t for a one-hot x_t is column ix of W_xh. Inputs: params; h (H,); ix an int.
+    Returns the next hidden state (H,).
+    """
+    return np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+
+
 def sample_steps(params, h, seed_ix, n, *, temperature=1.0, top_k=None, rng=None):
     """Sample n indices and keep everything seen on the way.
 
@@ -68,7 +77,7 @@ def sample_steps(params, h, seed_ix, n, *, temperature=1.0, top_k=None, rng=None
     n = _check.nonneg_int("n", n)
     check_temperature(temperature)
     rng = as_rng(rng)
-    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    W_hy, b_y = params["W_hy"], params["b_y"]
     out = {
         "ix": np.zeros(n, dtype=np.int64),
         "inputs": np.zeros(n, dtype=np.int64),
@@ -78,7 +87,7 @@ def sample_steps(params, h, seed_ix, n, *, temperature=1.0, top_k=None, rng=None
     }
     ix = seed_ix
     for t in range(n):
-        h = np.tanh(W_xh[:, ix] + W_hh @ h + b_h)  # feed the previous character back in
+        h = read_index(params, h, ix)  # feed the previous character back in
         y = W_hy @ h + b_y
         p = next_distribution(y, temperature, top_k)
         out["inputs"][t], out["h"][t], out["y"][t], out["p"][t] = ix, h, y, p

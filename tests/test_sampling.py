@@ -5,7 +5,7 @@ import pytest
 
 from rnnlib import sample, sample_steps
 from rnnlib.cell import softmax
-from rnnlib.sampling import draw, entropy, next_distribution
+from rnnlib.sampling import draw, entropy, next_distribution, read_index
 
 V, H = 5, 4
 
@@ -148,3 +148,13 @@ def test_entropy_known_value_and_zero_terms():
     assert entropy([0.5, 0.5, 0.0]) == pytest.approx(np.log(2), rel=1e-12)
     p = np.array([0.7, 0.2, 0.1])
     assert entropy(p) == pytest.approx(-(p * np.log(p)).sum(), rel=1e-12)
+
+
+def test_read_index_is_one_cell_step_on_a_one_hot_input():
+    from rnnlib import init_params, rnn_step_forward
+
+    params = init_params(5, 4, rng=3, scale=0.5)
+    params["b_h"] = np.linspace(-0.2, 0.2, 4)
+    h = np.tanh(np.arange(4.0) - 1.5)
+    expected, _ = rnn_step_forward(np.eye(5)[2], h, params["W_xh"], params["W_hh"], params["b_h"])
+    np.testing.assert_allclose(read_index(params, h, 2), expected, rtol=1e-14, atol=1e-15)

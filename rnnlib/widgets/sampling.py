@@ -7,7 +7,7 @@ import numpy as np
 
 from ..draw import sampling as draw
 from ..draw.style import new_figure
-from ..sampling import entropy, next_distribution, sample, sample_steps
+from ..sampling import entropy, next_distribution, read_index, sample, sample_steps
 from .view import FigureView
 
 TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0)
@@ -18,7 +18,7 @@ def state_after(params, ix):
     """Hidden state after reading indices ix (n,) from a zero state: h_n (H,)."""
     h = np.zeros(params["W_hh"].shape[0])
     for i in ix:
-        h = np.tanh(params["W_xh"][:, i] + params["W_hh"] @ h + params["b_h"])  # h_t
+        h = read_index(params, h, i)  # h_t
     return h
 
 
@@ -33,7 +33,7 @@ def after_prompt(params, vocab, prompt):
     if len(ix) == 0:
         raise ValueError("prompt must hold at least one character, got an empty string")
     h = state_after(params, ix[:-1])
-    h_last = np.tanh(params["W_xh"][:, ix[-1]] + params["W_hh"] @ h + params["b_h"])
+    h_last = read_index(params, h, ix[-1])
     return h, int(ix[-1]), params["W_hy"] @ h_last + params["b_y"]  # y = W_hy h + b_y
 
 

@@ -74,7 +74,7 @@ def test_capacity_explorer(capacity, N):
 
 @pytest.mark.parametrize(
     "control, values",
-    [("gain", [0.5, 1.75, 3.0]), ("rotation", [0.0, 0.5, 1.0]), ("seed", [0, 2, 4])],
+    [("gain", [0.5, 1.5, 3.0]), ("rotation", [0.0, 0.5, 1.0]), ("seed", [0, 2, 3])],
 )
 def test_behaviours_explorer_controls(behaviours, control, values):
     view = behaviours
@@ -91,8 +91,12 @@ def test_behaviours_explorer_controls(behaviours, control, values):
     view.controls[control].value = {"gain": 3.0, "rotation": 0.0, "seed": 0}[control]
 
 
-def test_behaviours_explorer_prerenders_its_grid(behaviours):
-    assert len(behaviours.frames) == 1 + 10 + 4 + 4  # gain 11 values, rotation 5, seed 5
+def test_behaviours_explorer_prerenders_its_grid_into_the_page(behaviours):
+    grid = len(views.GAINS) * len(views.ROTATIONS) * views.SEEDS
+    assert len(behaviours.frames) == grid == 120  # every state: its frames switch in the page
+    distinct = {png for png, _, _ in behaviours.frames.values()}
+    assert len(distinct) == 6 * 4 * 4 + 6  # at rotation 1, W_hh = gain R: the seed plays no part
+    assert len(behaviours.switcher.frames) == grid and len(behaviours.switcher.tables) == grid
 
 
 @pytest.mark.parametrize(

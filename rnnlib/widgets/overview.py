@@ -14,6 +14,9 @@ from .view import FigureView
 
 SHOW_STEPS = 120  # steps drawn in the behaviours view
 NEARBY = 1e-8  # distance between the two starts
+GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)  # the behaviours view's grid: 6 x 5 x 4 = 120 frames
+ROTATIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
+SEEDS = 4
 
 
 def _table(rows):
@@ -166,11 +169,12 @@ def behaviours_explorer(gain=3.0, rotation=0.0, seed=0):
             rows.append(["period", period])
         return _table([["quantity", "value"]] + rows)
 
-    controls = {
-        "gain": widgets.FloatSlider(value=gain, min=0.5, max=3.0, step=0.25, description="gain"),
-        "rotation": widgets.FloatSlider(
-            value=rotation, min=0.0, max=1.0, step=0.25, description="rotation"
+    controls = {  # selection sliders: every state can sit in the page (see FigureView)
+        "gain": widgets.SelectionSlider(options=GAINS, value=gain, description="gain"),
+        "rotation": widgets.SelectionSlider(
+            options=ROTATIONS, value=rotation, description="rotation"
         ),
-        "seed": widgets.IntSlider(value=seed, min=0, max=4, description="seed"),
+        "seed": widgets.IntSlider(value=seed, min=0, max=SEEDS - 1, description="seed"),
     }
-    return FigureView(fig, update, controls, table=table)
+    moving = [*art["path"], art["dist"], art["rate"], art["title"]]
+    return FigureView(fig, update, controls, table=table, animated=moving)

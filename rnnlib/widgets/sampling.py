@@ -157,7 +157,15 @@ def temperature_explorer(
         "seed": widgets.IntSlider(value=0, min=0, max=seeds - 1, description="seed"),
     }
     animated = [*bars, line, marker]
-    return FigureView(fig, update, controls, table=table, prerender=prerender, animated=animated)
+    return FigureView(
+        fig,
+        update,
+        controls,
+        table=table,
+        prerender=prerender,
+        animated=animated,
+        figure_controls=["temperature", "top_k"],  # the seed changes only the sample
+    )
 
 
 def progress_bar(n_iters, description="training"):

@@ -19,8 +19,10 @@ import ipywidgets as widgets
 from PIL import Image
 
 from ..draw.style import freeze_layout
+from .frames import MAX_CONTROLS, FrameSwitcher
 
-PRERENDER_LIMIT = 64  # frames rendered ahead of time, at most, per view
+PRERENDER_LIMIT = 128  # figure frames rendered ahead of time, at most, per view
+STATE_LIMIT = 256  # states (figure frame + table) computed ahead of time, at most, per view
 
 
 def control_values(controls):
@@ -46,26 +48,47 @@ class FigureView:
     figure's artists for the given control values and returns whatever the view should expose
     (tests read it as view.result); controls, a dict name -> ipywidgets control;
     table(values, result) -> HTML string, optional, shown beside the figure;
-    prerender, render up front every state of the controls when there are at most
-    PRERENDER_LIMIT, else every state along each control (others at their defaults) when those
-    are few enough. The layout is computed once, for the default state,
+    figure_controls, optional: the names of the controls the figure depends on (default all;
+    the others change only the table, and states that differ only in them share one frame);
+    prerender, compute up front every state of the controls when there are at most
+    STATE_LIMIT states and PRERENDER_LIMIT distinct frames, else every state along each control
+    (others at their defaults) when those are few enough. The layout is computed once, for the
+    default state,
     so axis limits and label sizes should not depend on the controls in a way that needs more
     room. animated, optional: the artists update() changes (it must change no others); frames
     are then blitted over a background drawn once.
     Attributes: controls, result (of the last update), image (ipywidgets.Image), html,
     widget (the whole box), frames (dict state -> (png bytes, html, result)), animated,
-    stacks (the outer in-page frame Stacks, empty when frames come from the kernel).
+    switcher (the FrameSwitcher holding every frame in the page, or None when frames come
+    from the kernel), links (the jslinks from the controls to the switcher).
     """
 
     def __init__(
-        self, fig, update, controls, *, table=None, prerender=True, title=None, animated=None
+        self,
+        fig,
+        update,
+        controls,
+        *,
+        table=None,
+        prerender=True,
+        title=None,
+        animated=None,
+        figure_controls=None,
     ):
         self.fig, self.update, self.controls, self.table = fig, update, dict(controls), table
+        names = list(self.controls)
+        self.figure_controls = names if figure_controls is None else list(figure_controls)
+        unknown = [n for n in self.figure_controls if n not in self.controls]
+        if unknown or not self.figure_controls:
+            raise ValueError(
+                f"figure_controls must name some of the controls {names}, got {figure_controls}"
+            )
         self.animated = sorted(animated or [], key=lambda a: a.get_zorder())
         for a in self.animated:
             a.set_animated(True)  # left out of full draws: the layout draw leaves the background
         self.background = None
         self.frames = {}
+        self._pngs = {}  # figure state (values of figure_controls) -> PNG bytes
         self.image = widgets.Image(format="png")
         self.html = widgets.HTML()
         self.result = None
@@ -77,63 +100,73 @@ class FigureView:
             rows.insert(0, widgets.HTML(f"<b>{title}</b>"))
         body = [self.image] + ([self.html] if table is not None else [])
         self.widget = widgets.VBox(rows + [widgets.HBox(body)])
-        self.stacks = []  # set when frames switch in the page (see _switch_in_page)
+        self.switcher, self.links = None, []  # set when frames switch in the page
         self._defaults = control_values(self.controls)
         update(**self._defaults)
         freeze_layout(fig)  # the layout of the default state serves every frame
         if prerender:
             self._prerender()
         self._show(self._defaults)
+        width, height = (f"{n}px" for n in Image.open(io.BytesIO(self._png)).size)
+        self.image.layout = widgets.Layout(width=width, height=height)  # a swap moves nothing
         self._switch_in_page(rows)
 
     def _switch_in_page(self, rows):
-        """When every state of the controls is rendered, frames switch in the page itself.
+        """When every state of the controls is computed, frames switch in the page itself.
 
-        The frames sit in nested Stacks, one level per control, each Stack's selected index
-        linked to its control in the browser (jslink), so a press never waits for the kernel:
-        the kernel round trip and the image decode were most of the latency. The kernel still
-        follows each change, so result, png() and html stay current. An IntSlider links its
-        value (indices below its minimum hold empty placeholders), a selection control its index.
+        A FrameSwitcher holds every frame and table in the page; each control is jslinked to
+        one of its integer traits, so a press never waits for the kernel (the kernel round trip
+        and the image reload were most of the latency). The kernel still follows each change,
+        so result, png() and html stay current. An IntSlider links its value (offset by its
+        minimum), a selection control its index.
         """
-        links = []  # (control, linked attribute, placeholders, values) per control
+        links = []  # (control, linked attribute, offset, values) per control
         for c in self.controls.values():
             choices = _choices(c)
-            if isinstance(c, widgets.IntSlider) and c.min >= 0 and c.step == 1:
+            if isinstance(c, widgets.IntSlider) and c.step == 1:
                 links.append((c, "value", c.min, choices))
             elif hasattr(c, "index") and choices is not None:
                 links.append((c, "index", 0, choices))
             else:
                 return
-        keys = list(itertools.product(*(values for *_, values in links)))
-        if any(k not in self.frames for k in keys):
+        names = list(self.controls)
+        grids = dict(zip(names, (values for *_, values in links), strict=True))
+        states = list(itertools.product(*grids.values()))  # keys, in the controls' order
+        if len(links) > MAX_CONTROLS or any(k not in self.frames for k in states):
             return
+        # one frame per state of the figure controls, row-major, as the page reads them
+        frames = [
+            self._pngs[v] for v in itertools.product(*(grids[n] for n in self.figure_controls))
+        ]
+        width, height = Image.open(io.BytesIO(self._png)).size
+        self.switcher = FrameSwitcher(
+            frames=frames,
+            tables=[self.frames[k][1] for k in states] if self.table is not None else [],
+            counts=[len(values) for *_, values in links],
+            offsets=[offset for _, _, offset, _ in links],
+            figure_axes=[names.index(n) for n in self.figure_controls],
+            width=width,
+            height=height,
+        )
+        for k, (c, attr, _, _) in enumerate(links):
+            setattr(self.switcher, f"i{k}", getattr(c, attr))
+            self.links.append(widgets.jslink((c, attr), (self.switcher, f"i{k}")))
+        self.widget.children = (*rows, self.switcher)
 
-        def nest(level, prefix, leaf):
-            c, attr, pad, values = links[level]
-            if level == len(links) - 1:
-                children = [leaf(self.frames[(*prefix, v)]) for v in values]
-            else:
-                children = [nest(level + 1, (*prefix, v), leaf) for v in values]
-            stack = widgets.Stack([widgets.HTML() for _ in range(pad)] + children)
-            stack.selected_index = getattr(c, attr)
-            widgets.jslink((c, attr), (stack, "selected_index"))
-            return stack
-
-        self.stacks = [nest(0, (), lambda f: widgets.Image(value=f[0], format="png"))]
-        if self.table is not None:
-            self.stacks.append(nest(0, (), lambda f: widgets.HTML(f[1])))
-        self.widget.children = (*rows, widgets.HBox(self.stacks))
-
-    def _key(self, values):
-        return tuple(values[name] for name in self.controls)
+    def _key(self, values, names=None):
+        return tuple(values[name] for name in (names or self.controls))
 
     def render(self, values):
-        """Render (or fetch from the cache) the frame for a dict of control values."""
+        """Compute (or fetch from the cache) the frame, table and result for a dict of control
+        values; the figure is rendered once per state of the figure controls."""
         key = self._key(values)
         if key not in self.frames:
             result = self.update(**values)
             html = self.table(values, result) if self.table is not None else ""
-            self.frames[key] = (self._frame_png(), html, result)
+            figure_key = self._key(values, self.figure_controls)
+            if figure_key not in self._pngs:
+                self._pngs[figure_key] = self._frame_png()
+            self.frames[key] = (self._pngs[figure_key], html, result)
         return self.frames[key]
 
     def _frame_png(self):
@@ -154,21 +187,25 @@ class FigureView:
 
     def _prerender(self):
         grids = [_choices(c) for c in self.controls.values()]
-        if None not in grids and math.prod(len(g) for g in grids) <= PRERENDER_LIMIT:
+        if None not in grids and math.prod(len(g) for g in grids) <= STATE_LIMIT:
             states = [dict(zip(self.controls, v, strict=True)) for v in itertools.product(*grids)]
-        else:  # too many states together: the states along each control from the defaults
+        else:
+            states = []
+        figures = {self._key(s, self.figure_controls) for s in states}
+        if not states or len(figures) > PRERENDER_LIMIT:  # too many: along each control
             states = [dict(self._defaults)]
             for name, grid in zip(self.controls, grids, strict=True):
                 states += [{**self._defaults, name: v} for v in grid or []]
         unique = {self._key(s): s for s in states}
-        if len(unique) <= PRERENDER_LIMIT:
+        figures = {self._key(s, self.figure_controls) for s in unique.values()}
+        if len(unique) <= STATE_LIMIT and len(figures) <= PRERENDER_LIMIT:
             for s in unique.values():
                 self.render(s)
 
     def _show(self, values):
         png, html, result = self.render(values)
         self._png = png
-        if not self.stacks:  # in-page frames need no image sent: the page has them all
+        if self.switcher is None:  # in-page frames need no image sent: the page has them all
             self.image.value = png
         if self.table is not None:
             self.html.value = html

@@ -26,8 +26,10 @@ CELLS = f"""() => Array.from({PANEL}.content.model.cells).map(c => ({{
 WIDGETS_RENDERED = """() => {
   const outs = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'));
   if (outs.some(o => o.textContent.startsWith('Loading widget...'))) return false;
-  return Array.from(document.querySelectorAll('.jp-Notebook img.widget-image'))
-    .every(img => img.complete && img.naturalWidth > 0);
+  const imgs = Array.from(document.querySelectorAll('.jp-Notebook img.widget-image'));
+  const canvases = Array.from(document.querySelectorAll('.jp-Notebook canvas.rnnlib-frame'));
+  return imgs.every(img => img.complete && img.naturalWidth > 0)
+    && canvases.every(c => c.dataset.frame !== undefined);
 }"""
 SLIDERS = """() => {
   const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'));
@@ -48,18 +50,20 @@ SLIDERS = """() => {
   });
 }"""
 # Installed on a slider handle before a key press. The view is the nearest ancestor holding a
-# figure <img>; its figure area is the child of the view holding the images (not the controls).
-# t0 = the keydown's timeStamp (a capture listener on window, the first to run). Each change in
-# the figure area is marked at the next paint: an <img> given a new src -> its 'load' event;
-# a change to an <img> or to an element holding one (a frame shown or hidden) -> at once; then
+# figure (an <img>, or the canvas rnnlib's in-page frames are drawn on); its figure area is the
+# child of the view holding it (not the controls). t0 = the keydown's timeStamp (a capture
+# listener on window, the first to run). Each change in the figure area is marked at the next
+# paint: an <img> given a new src -> its 'load' event; a change to the figure or to an element
+# holding one (a frame drawn on the canvas marks it with data-frame) -> at once; then
 # the next animation frame -> the task right after that frame (a MessageChannel message), when
 # the frame showing the change has been produced. Other changes (the HTML table) are marked the
 # same way, in their own list.
 PROBE = """(handle) => {
+  const FIGURE = 'img.widget-image, canvas.rnnlib-frame';
   let view = handle;
-  while (view && !view.querySelector('img.widget-image')) view = view.parentElement;
+  while (view && !view.querySelector(FIGURE)) view = view.parentElement;
   if (!view) return null;
-  const area = Array.from(view.children).find(c => c.querySelector('img.widget-image'));
+  const area = Array.from(view.children).find(c => c.querySelector(FIGURE));
   const p = {t0: null, img: [], table: []};
   const painted = (list) => requestAnimationFrame(() => {
     const ch = new MessageChannel();
@@ -72,7 +76,7 @@ PROBE = """(handle) => {
       const el = m.target;
       if (el.tagName === 'IMG' && m.attributeName === 'src') {
         el.addEventListener('load', () => painted(p.img), {once: true});
-      } else if (el.nodeType === 1 && (el.tagName === 'IMG' || el.querySelector('img'))) {
+      } else if (el.nodeType === 1 && (el.matches(FIGURE) || el.querySelector(FIGURE))) {
         painted(p.img);
       } else {
         painted(p.table);
@@ -178,7 +182,8 @@ class NotebookPage:
     def view_of(self, index):
         """The figure area of the view slider `index` belongs to (a Playwright locator): the
         child of the view that holds its figure <img> and table, without the controls."""
-        has_img = "[.//img[contains(@class,'widget-image')]]"
+        img = ".//img[contains(@class,'widget-image')]"
+        has_img = f"[{img} or .//canvas[contains(@class,'rnnlib-frame')]]"
         return self.handle(index).locator(f"xpath=ancestor::*{has_img}[1]/*{has_img}")
 
     def press(self, index, key, quiet=0.2, timeout=5.0):

@@ -5,6 +5,8 @@ Characters per second of loss_and_grads (forward + backward) and of a full train
 with BLAS limited to one thread, for B = 1, 16 and 64. The baseline is min-char-rnn's algorithm,
 written below: one-hot column vectors, a Python loop over the timesteps forward and backward,
 Adagrad. PyTorch CPU nn.RNN + autograd (float64, one thread) joins when it is importable.
+"numpy floor" does only the float64 array work that no vectorized version can avoid (see
+floor_contender): a ceiling for what numpy can do here.
 The contenders alternate in rounds, so that a change in machine load hits them all alike; the
 table shows the median over rounds and the median of the per-round ratios to the loop.
 
@@ -29,6 +31,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 import rnnlib  # noqa: E402
+from rnnlib import bptt  # noqa: E402
 from rnnlib.optim import Optimizer  # noqa: E402
 from rnnlib.train import train_step  # noqa: E402
 
@@ -196,6 +199,39 @@ def make_data(rng):
     return data
 
 
+def floor_contender(params, B):
+    """The array work a vectorized float64 loss_and_grads cannot avoid, and nothing else.
+
+    Per call: T recurrence products (B, H) @ (H, H) with tanh (rnnlib's choice of np.tanh or
+    its expm1 form), the output layer (TB, H) @ (H, V) and its exp, the product back into h,
+    T products with W_hh backwards, and the gradients of W_hh and W_hy as two GEMMs; no
+    lookups, no softmax sums, no loss, no checks, buffers preallocated. Its rate is a ceiling
+    for numpy here: what rnnlib could reach if everything else cost nothing.
+    """
+    W_hh, W_hy = params["W_hh"], params["W_hy"]
+    N = T * B
+    hs, step = np.zeros((T + 1, B, H)), np.empty((B, H))
+    y, dh, scratch = np.empty((N, V)), np.empty((T, B, H)), np.empty((2, B, H))
+    big = B * H >= bptt.EXPM1_TANH_MIN
+
+    def run():
+        for t in range(T):
+            np.dot(hs[t], W_hh, out=step)
+            if big:
+                bptt.tanh_expm1(step, hs[t + 1], scratch)
+            else:
+                np.tanh(step, out=hs[t + 1])
+        np.matmul(hs[1:].reshape(N, H), W_hy.T, out=y)
+        np.exp(y, out=y)
+        np.matmul(y, W_hy, out=dh.reshape(N, H))
+        for t in range(T - 1, 0, -1):
+            np.dot(dh[t], W_hh, out=step)
+        dh.reshape(N, H).T @ hs[:-1].reshape(N, H)
+        y.T @ hs[1:].reshape(N, H)
+
+    return run
+
+
 def contenders(params, data):
     """{(kind, name, B): function doing one call}; kind is "grads" or "step"."""
     P, mem = classic_params(params), {}
@@ -211,6 +247,7 @@ def contenders(params, data):
         opt = Optimizer(params, "adagrad", LR, clip=CLIP)
         found[("grads", "rnnlib", B)] = lambda X=X, Y=Y, h=h: rnnlib.loss_and_grads(params, X, Y, h)
         found[("step", "rnnlib", B)] = lambda X=X, Y=Y, h=h, opt=opt: train_step(opt, X, Y, h)
+        found[("grads", "numpy floor", B)] = floor_contender(params, B)
     found.update(torch_contenders(params, data))
     return found
 

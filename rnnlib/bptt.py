@@ -15,6 +15,7 @@ from . import _check
 
 _WORKSPACES = threading.local()  # per thread: {(T, B, H, V): _Workspace}, newest last
 _WORKSPACE_BYTES = 64 * 2**20  # cached buffers never hold more memory than this
+EXPM1_TANH_MIN = 2048  # B * H from which tanh is computed through expm1 (faster there)
 
 
 def check_sequences(params, inputs, targets, h_prev):
@@ -47,13 +48,15 @@ class _Workspace:
         self.dh = np.empty((T, B, H))  # dL/dh_t from the output, then dhraw_t in place
         self.y = np.empty((T * B, V))  # logits y_t, then exp, then dL/dy_t
         self.step = np.empty((B, H))  # one product with W_hh
+        self.scratch = np.empty((2, B, H))  # for tanh through expm1
         self.table = np.empty((V, H))  # W_xh^T + b_h: row v is W_xh e_v + b_h
         self.index = np.empty((T * B, H), dtype=np.int64)  # flat positions in dW_xh
         self.cols = np.arange(H) * V  # row i of dW_xh starts at i V
         self.ones_n, self.ones_v = np.ones(T * B), np.ones(V)  # sums as matrix-vector products
         self.rows = np.arange(T * B) * V  # row n of y starts at n V
         self.hs_t, self.dh_t, self.dtanh_t = list(self.hs), list(self.dh), list(self.dtanh)
-        self.nbytes = sum(a.nbytes for a in (self.hs, self.dtanh, self.dh, self.y, self.index))
+        arrays = (self.hs, self.dtanh, self.dh, self.y, self.index, self.scratch)
+        self.nbytes = sum(a.nbytes for a in arrays)
 
 
 def _workspace(T, B, H, V):
@@ -68,6 +71,23 @@ def _workspace(T, B, H, V):
                 del cache[next(iter(cache))]
             cache[(T, B, H, V)] = ws
     return ws
+
+
+def tanh_expm1(x, out, scratch):
+    """tanh(x) into out, through expm1: e = expm1(-2|x|), tanh(x) = sign(x) * (-e / (2 + e)).
+
+    numpy's float64 tanh is scalar code, its expm1 about half as slow per element, so for large
+    arrays this is faster (about 1.4x at 6400 elements here), and accurate to a few ulp
+    everywhere: no cancellation near 0 (expm1), no overflow for large |x| (e lies in (-1, 0]).
+    Inputs: x, out and scratch[0], scratch[1] of one shape (out may be x).
+    """
+    a, d = scratch
+    np.abs(x, out=a)
+    np.multiply(a, -2.0, out=a)
+    np.expm1(a, out=a)  # e in (-1, 0]
+    np.add(a, 2.0, out=d)
+    np.divide(a, d, out=a)  # -tanh(|x|)
+    np.copysign(a, x, out=out)
 
 
 def loss_and_grads(params, inputs, targets, h_prev):
@@ -96,10 +116,15 @@ def loss_and_grads(params, inputs, targets, h_prev):
         np.add(W_xh.T, b_h, out=ws.table)
         np.take(ws.table, X, axis=0, out=hs[1:], mode="clip")
     W_hhT = np.ascontiguousarray(W_hh.T)
+    big = B * H >= EXPM1_TANH_MIN
     for t in range(T):
         np.dot(hs_t[t], W_hhT, out=step)  # W_hh h_{t-1} (np.dot: less overhead than matmul)
         step += hs_t[t + 1]
-        np.tanh(step, out=hs_t[t + 1])  # h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)
+        if big:  # h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)
+            with np.errstate(over="ignore"):  # -2|x| may overflow to -inf: tanh is then +-1
+                tanh_expm1(step, hs_t[t + 1], ws.scratch)
+        else:
+            np.tanh(step, out=hs_t[t + 1])
     hflat = hs[1:].reshape(N, H)
     np.matmul(hflat, W_hy.T, out=y)
     y += b_y  # y_t = W_hy h_t + b_y

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rnnlib import init_params, loss_and_grads
+from rnnlib import bptt, init_params, loss_and_grads
 from rnnlib.gradcheck import check_grads
 from rnnlib.unroll import one_hot_inputs, unroll_loss_and_grads
 
@@ -197,3 +197,50 @@ def test_rejects_inconsistent_params(change, match):
     change(p)
     with pytest.raises(ValueError, match=match):
         loss_and_grads(p, [0, 1], [1, 2], H3)
+
+
+def test_tanh_through_expm1_is_within_a_few_ulp_of_np_tanh():
+    x = np.concatenate(
+        [
+            np.linspace(-25.0, 25.0, 200_001),
+            np.geomspace(1e-310, 1.0, 2_000),  # subnormal up to 1: no cancellation near 0
+            -np.geomspace(1e-310, 1.0, 2_000),
+            [0.0, -0.0, 354.0, -400.0, 1e300, -1e308, np.inf, -np.inf],
+        ]
+    )
+    out, scratch = np.empty_like(x), np.empty((2, *x.shape))
+    with np.errstate(over="ignore"):
+        bptt.tanh_expm1(x, out, scratch)
+    want = np.tanh(x)
+    ulp = np.abs(out - want) / np.spacing(np.abs(want))
+    assert ulp.max() <= 4
+    assert np.array_equal(np.signbit(out), np.signbit(want))  # -0.0 stays -0.0
+    nan = np.full(3, np.nan)
+    bptt.tanh_expm1(nan, nan, np.empty((2, 3)))
+    assert np.isnan(nan).all()
+
+
+def test_large_batches_take_the_expm1_tanh_and_equal_the_loop(make_params, monkeypatch):
+    T, B, V, H = 4, bptt.EXPM1_TANH_MIN // 8, 5, 8
+    calls, tanh_expm1 = [], bptt.tanh_expm1
+
+    def counting(x, out, scratch):
+        calls.append(x.shape)
+        tanh_expm1(x, out, scratch)
+
+    monkeypatch.setattr(bptt, "tanh_expm1", counting)
+    p, inputs, targets, h = random_case(make_params, T, B, V, H, seed=11)
+    got = loss_and_grads(p, inputs, targets, h)
+    assert calls == [(B, H)] * T  # one call per step, none below the threshold
+    assert_same(got, reference_batch(p, inputs, targets, h))
+    calls.clear()
+    loss_and_grads(p, inputs[:, :7], targets[:, :7], h[:7])
+    assert calls == []  # small batches keep np.tanh
+
+
+def test_gradcheck_on_the_expm1_tanh_path(make_params):
+    T, B, V, H = 3, bptt.EXPM1_TANH_MIN // 4, 4, 4
+    p, inputs, targets, h = random_case(make_params, T, B, V, H, seed=12)
+    _, grads, _ = loss_and_grads(p, inputs, targets, h)
+    errors = check_grads(lambda q: loss_and_grads(q, inputs, targets, h)[0], p, grads)
+    assert max(errors.values()) <= 1e-7, errors

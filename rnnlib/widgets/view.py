@@ -1,12 +1,13 @@
 """FigureView: a figure built once, redrawn by updating its artists, shown as cached PNG frames.
 
 Why frames: a slider press must answer at once. Rendering a figure costs tens of milliseconds,
-sending a cached PNG to the page costs about one. So each distinct state of the controls is
-rendered once (the states along every control are rendered ahead of time when there are few) and
-a slider press only swaps the image. Tables go into an HTML widget beside the figure, which is far
-cheaper than drawing text in matplotlib. When the view is told which artists move, a frame is
-blitted: the static rest of the figure is drawn once as a background, and each frame copies it
-back and draws only the moving artists (axes, ticks and text are most of a full draw's cost).
+showing a frame the page already holds costs about one. So each distinct state of the controls is
+rendered once, ahead of time when the states are few enough, and when every state is ready the
+page holds all the frames (FrameSwitcher) and a press only draws another one, without the kernel.
+Otherwise the kernel sends the cached frame. Tables are HTML beside the figure, far cheaper than
+text drawn in matplotlib. When the view is told which artists move, a frame is blitted: the
+static rest of the figure is drawn once as a background, and each frame copies it back and draws
+only the moving artists (axes, ticks and text are most of a full draw's cost).
 PIL comes with matplotlib, which uses it to write PNGs.
 """
 
@@ -59,6 +60,7 @@ class FigureView:
     are then blitted over a background drawn once.
     Attributes: controls, result (of the last update), image (ipywidgets.Image), html,
     widget (the whole box), frames (dict state -> (png bytes, html, result)), animated,
+    size (the frames' width and height in pixels),
     switcher (the FrameSwitcher holding every frame in the page, or None when frames come
     from the kernel), links (the jslinks from the controls to the switcher).
     """
@@ -107,7 +109,8 @@ class FigureView:
         if prerender:
             self._prerender()
         self._show(self._defaults)
-        width, height = (f"{n}px" for n in Image.open(io.BytesIO(self._png)).size)
+        self.size = Image.open(io.BytesIO(self._png)).size  # every frame's (width, height)
+        width, height = (f"{n}px" for n in self.size)
         self.image.layout = widgets.Layout(width=width, height=height)  # a swap moves nothing
         self._switch_in_page(rows)
 
@@ -138,7 +141,7 @@ class FigureView:
         frames = [
             self._pngs[v] for v in itertools.product(*(grids[n] for n in self.figure_controls))
         ]
-        width, height = Image.open(io.BytesIO(self._png)).size
+        width, height = self.size
         self.switcher = FrameSwitcher(
             frames=frames,
             tables=[self.frames[k][1] for k in states] if self.table is not None else [],

@@ -190,20 +190,23 @@ class FigureView:
 
     def _prerender(self):
         grids = [_choices(c) for c in self.controls.values()]
+        states = []
         if None not in grids and math.prod(len(g) for g in grids) <= STATE_LIMIT:
             states = [dict(zip(self.controls, v, strict=True)) for v in itertools.product(*grids)]
-        else:
-            states = []
-        figures = {self._key(s, self.figure_controls) for s in states}
-        if not states or len(figures) > PRERENDER_LIMIT:  # too many: along each control
+        if not self._few(states):  # too many together: the states along each control
             states = [dict(self._defaults)]
             for name, grid in zip(self.controls, grids, strict=True):
                 states += [{**self._defaults, name: v} for v in grid or []]
         unique = {self._key(s): s for s in states}
-        figures = {self._key(s, self.figure_controls) for s in unique.values()}
-        if len(unique) <= STATE_LIMIT and len(figures) <= PRERENDER_LIMIT:
+        if self._few(unique.values()):
             for s in unique.values():
                 self.render(s)
+
+    def _few(self, states):
+        """Whether states (dicts of control values) are few enough to compute up front."""
+        states = list(states)
+        figures = {self._key(s, self.figure_controls) for s in states}
+        return 0 < len(states) <= STATE_LIMIT and len(figures) <= PRERENDER_LIMIT
 
     def _show(self, values):
         png, html, result = self.render(values)

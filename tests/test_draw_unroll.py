@@ -1,4 +1,4 @@
-"""Tests for rnnlib.draw.unroll: the unrolled graph, its update functions and the gradient plots."""
+"""Tests for rnnlib.draw.unroll: the unrolled graph and its update functions."""
 
 import numpy as np
 import pytest
@@ -79,19 +79,6 @@ def test_show_gradient_marks_reached_states_and_the_arrows_between_them():
     assert art["nodes"][("h", 2)].get_linewidth() == 3.0
     assert to_rgba(art["arrows"][("W_hh", 3)].get_facecolor()) == to_rgba(du.GRAD_COLOR)
     assert to_rgba(art["arrows"][("W_hh", 2)].get_facecolor()) == to_rgba(du.WEIGHT_COLORS["W_hh"])
-
-
-def test_bars_and_curve():
-    _, (a, b) = new_figure(nrows=2)
-    bars = du.draw_norm_bars(a, 5, ymax=2.0)
-    h = du.set_bar_heights(bars, [1.0, np.nan, 0.5, 2.0, 0.0])
-    assert [bar.get_height() for bar in bars] == [1.0, 0.0, 0.5, 2.0, 0.0]
-    np.testing.assert_array_equal(h, [1.0, 0.0, 0.5, 2.0, 0.0])
-    with pytest.raises(ValueError):
-        du.set_bar_heights(bars, [1.0, 2.0])  # one height per bar
-    art = du.draw_norm_curve(b, 6, (1e-3, 1e2), n_ghosts=2)
-    assert b.get_yscale() == "log" and b.get_ylim() == pytest.approx((1e-3, 1e2))
-    assert len(art["ghosts"]) == 2 and len(art["line"].get_xdata()) == 6
 
 
 def test_folded_and_static_figures_render():

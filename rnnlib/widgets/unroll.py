@@ -8,6 +8,7 @@ functions in rnnlib.examples, so tests and notebook cells can compute the number
 import ipywidgets as widgets
 import numpy as np
 
+from ..draw import norms as dn
 from ..draw import unroll as du
 from ..draw.style import new_figure
 from ..examples import RHOS, SETUPS, hello_example, hello_params, radius_run, run_example
@@ -145,8 +146,8 @@ def backward_explorer(params=None, kind="many-to-many"):
     yscale = {"y": float(np.abs(trace["ys"]).max())}
     h0_norm = float(np.linalg.norm(trace["dh_init"]))  # ||dL/dh_0||
     top = 1.1 * max(float(trace["dh_norms"].max()), h0_norm)
-    bars = du.draw_norm_bars(axb, T, ymax=top, first=0, dx=du.DX)
-    du.align_x(fig, ax, axb)  # bars under the columns of the graph
+    bars = dn.draw_norm_bars(axb, T, ymax=top, first=0, dx=du.DX)
+    dn.align_x(fig, ax, axb)  # bars under the columns of the graph
     contrib = np.sqrt((trace["dW_hh_t"] ** 2).sum(axis=(1, 2)))  # ||contribution of step t||
 
     def update(n):
@@ -154,7 +155,7 @@ def backward_explorer(params=None, kind="many-to-many"):
         du.show_values(art, values, yscale)
         du.show_gradient(art, reached)
         norms = np.where(np.arange(T) >= T - 1 - n, trace["dh_norms"], 0.0)
-        du.set_bar_heights(bars, np.r_[h0_norm if n == T else 0.0, norms])
+        dn.set_bar_heights(bars, np.r_[h0_norm if n == T else 0.0, norms])
         return {"n": n, "reached": reached, "norms": norms}
 
     def table(_values, result):
@@ -183,7 +184,7 @@ def radius_explorer(T=12, H=8):
     norms = {rho: radius_run(rho, T=T, H=H)[2]["dh_norms"] for rho in RHOS}
     allv = np.concatenate(list(norms.values()))
     fig, ax = new_figure(6.0, 3.2)
-    art = du.draw_norm_curve(ax, T, (allv.min() / 3, allv.max() * 3), n_ghosts=len(RHOS))
+    art = dn.draw_norm_curve(ax, T, (allv.min() / 3, allv.max() * 3), n_ghosts=len(RHOS))
     t = np.arange(1, T + 1)
     for ghost, rho in zip(art["ghosts"], RHOS, strict=True):
         ghost.set_ydata(norms[rho])
@@ -228,8 +229,8 @@ def truncation_explorer(T=8, H=8, rho=1.0, input_scale=0.3):
         return np.sqrt((trace["dW_hh_t"] ** 2).sum(axis=(1, 2)))
 
     fig, (ax1, ax2) = new_figure(6.0, 3.8, nrows=2, sharex=True)
-    bars1 = du.draw_norm_bars(ax1, T, ymax=1.15 * float(full["dh_norms"].max()))
-    bars2 = du.draw_norm_bars(
+    bars1 = dn.draw_norm_bars(ax1, T, ymax=1.15 * float(full["dh_norms"].max()))
+    bars2 = dn.draw_norm_bars(
         ax2,
         T,
         ymax=1.15 * float(parts(full).max()),
@@ -243,8 +244,8 @@ def truncation_explorer(T=8, H=8, rho=1.0, input_scale=0.3):
 
     def update(k):
         grads, trace = runs[k][1], runs[k][2]
-        du.set_bar_heights(bars1, trace["dh_norms"])
-        du.set_bar_heights(bars2, parts(trace))
+        dn.set_bar_heights(bars1, trace["dh_norms"])
+        dn.set_bar_heights(bars2, parts(trace))
         title.set_text(
             f"k = {k}: the loss at t = {T} reaches back to t = {T - k + 1} (outline: full)"
         )

@@ -13,6 +13,9 @@ function render({ model, el }) {
   const tables = model.get("tables");
 
   el.classList.add("rnnlib-frames");
+  el.dataset.counts = counts.join(" "); // the grid, for tests that check which frame is shown
+  el.dataset.offsets = offsets.join(" ");
+  el.dataset.figureAxes = figureAxes.join(" ");
   const row = document.createElement("div"); // el's own style belongs to its ipywidgets Layout
   row.style.cssText = "display:flex;flex-flow:row nowrap;align-items:flex-start";
   el.append(row);

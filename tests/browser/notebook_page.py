@@ -89,6 +89,24 @@ PROBE = """(handle) => {
   window.__rnnlibProbe = p;
   return true;
 }"""
+# Per in-page view (rnnlib's FrameSwitcher): the global indices and values of the sliders in its
+# view, its grid (counts, offsets, figure axes, from data attributes) and the frame on its canvas.
+SWITCHERS = """() => {
+  const handles = Array.from(document.querySelectorAll('.jp-Notebook .widget-slider .noUi-handle'));
+  const numbers = (text) => (text ? text.split(' ').map(Number) : []);
+  return Array.from(document.querySelectorAll('.jp-Notebook .rnnlib-frames')).map(el => {
+    const own = handles.filter(h => el.parentElement.contains(h));
+    const frame = el.querySelector('canvas.rnnlib-frame').dataset.frame;
+    return {
+      sliders: own.map(h => handles.indexOf(h)),
+      values: own.map(h => Number(h.getAttribute('aria-valuenow'))),
+      counts: numbers(el.dataset.counts),
+      offsets: numbers(el.dataset.offsets),
+      figure_axes: numbers(el.dataset.figureAxes),
+      frame: frame === undefined ? null : Number(frame),
+    };
+  });
+}"""
 PROBE_STATE = """() => {
   const p = window.__rnnlibProbe;
   return {t0: p.t0, img: p.img.slice(), table: p.table.slice()};
@@ -174,6 +192,10 @@ class NotebookPage:
     def sliders(self):
         """Every slider handle on the page: index, cell (1-based), label, value, min, max."""
         return self.page.evaluate(SLIDERS)
+
+    def frame_switchers(self):
+        """Every in-page view: its sliders (global indices, values), grid and shown frame."""
+        return self.page.evaluate(SWITCHERS)
 
     def handle(self, index):
         """The handle of slider `index` (a Playwright locator)."""

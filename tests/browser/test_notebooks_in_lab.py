@@ -3,7 +3,8 @@
 nbval proves the kernel side; these tests prove what a student sees. Per notebook: clear the
 outputs, Run > Run All Cells, then check that every code cell ran, that nothing failed (error
 outputs, tracebacks, widgets that did not render, uncaught page errors), that the sliders are on
-the page, and that ArrowRight on each slider repaints its view. A screenshot of each notebook
+the page, that ArrowRight on each slider repaints its view, and that views switching frames in
+the page show the frame of their sliders' values. A screenshot of each notebook
 and a log go to artifacts/browser/. The notebooks are served from a temporary copy and never
 saved, so the repo's files stay as they are.
 """
@@ -115,3 +116,33 @@ def test_each_slider_repaints_its_figure(notebook):
         notebook.press(s["index"], back)  # back to the default state for the next slider
     notebook.log["slider_presses"] = timings
     assert not failures, "\n".join(failures)
+
+
+def _frame_for(switcher):
+    """The frame an in-page view should show for its sliders' values: row-major over the
+    controls the figure depends on, each slider's position being its value minus its offset."""
+    positions = [v - o for v, o in zip(switcher["values"], switcher["offsets"], strict=True)]
+    frame = 0
+    for k in switcher["figure_axes"]:
+        frame = frame * switcher["counts"][k] + positions[k]
+    return frame
+
+
+def test_in_page_frames_follow_their_sliders(notebook):
+    """Each in-page view whose controls are all sliders shows the frame of its sliders' values:
+    at first, after ArrowRight (ArrowLeft at the maximum) on each slider, and after going back."""
+    sliders = notebook.sliders()
+    checked = 0
+    for n, switcher in enumerate(notebook.frame_switchers()):
+        if len(switcher["sliders"]) != len(switcher["counts"]):
+            continue  # a control that is not a slider (toggle buttons): positions unknown here
+        assert switcher["frame"] == _frame_for(switcher), f"view {n} at first: {switcher}"
+        for k, index in enumerate(switcher["sliders"]):
+            at_max = sliders[index]["value"] >= sliders[index]["max"]
+            for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
+                notebook.press(index, key)
+                now = notebook.frame_switchers()[n]
+                assert now["frame"] == _frame_for(now), f"view {n}, slider {k}, {key}: {now}"
+            assert now["values"] == switcher["values"]  # back where it started
+        checked += 1
+    assert checked, "no in-page view with sliders in this notebook"

@@ -4,7 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: lab test lint format bench checkpoint clean
+OLD := .venv-oldest
+OLD_STAMP := $(OLD)/.installed-stamp
+ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+.PHONY: lab test matrix test-oldest notebooks lint format bench checkpoint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,18 +26,43 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Every check on this machine as it is, then the notebooks and their claims on the other
+# machines this one can simulate (numpy SIMD levels x OpenBLAS kernels, a noisier libm).
 test: lint
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python -m pytest --nbval
+	$(ONE_THREAD) $(BIN)/python -m pytest --nbval
+	$(BIN)/python scripts/machine_matrix.py --skip-current --max 6
+
+matrix: $(STAMP)
+	$(BIN)/python scripts/machine_matrix.py
+
+# The same tests (but the browser ones) and the matrix with the oldest versions pyproject.toml
+# allows, in a venv of their own.
+$(OLD_STAMP): pyproject.toml scripts/oldest_pins.py
+	$(PYTHON) -m venv $(OLD)
+	$(OLD)/bin/python -m pip install --quiet --upgrade pip
+	mkdir -p build
+	$(PYTHON) scripts/oldest_pins.py > build/oldest-pins.txt
+	$(OLD)/bin/python -m pip install --quiet -e '.[test]' -c build/oldest-pins.txt
+	touch $(OLD_STAMP)
+
+test-oldest: $(OLD_STAMP)
+	$(ONE_THREAD) $(OLD)/bin/python -m pytest --nbval -m "not browser"
+	$(OLD)/bin/python scripts/machine_matrix.py --skip-current
+
+# Re-run the four notebooks in place (after changing what they show); widget state not stored.
+notebooks: $(STAMP)
+	$(ONE_THREAD) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.store_widget_state=False notebooks/0*.ipynb
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
 bench: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/python benchmarks/train_throughput.py
+	$(ONE_THREAD) $(BIN)/python benchmarks/train_throughput.py
 
 checkpoint: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 $(BIN)/python scripts/train_corpus_model.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OLD) build .pytest_cache .ruff_cache

@@ -3,7 +3,7 @@
 The corpus that ships with rnnlib is cut into training text (first 90%) and held-out text (last
 10%). Each recipe trains from the same initial parameters (init_params, seed 0, H=100, T=25,
 clipping to +/-5) and is stopped at the first evaluation, every 5000 training characters, whose
-held-out loss per character (rnnlib.train.per_char_loss, nats) is at or below the target.
+held-out loss per character (rnnlib.training.per_char_loss, nats) is at or below the target.
 Recipes: the classic one (min-char-rnn's loop from train_throughput.py, B=1, Adagrad lr 0.1),
 the same recipe on rnnlib, and rnnlib with batched streams and Adam. Only training is timed,
 in CPU seconds of this process (robust to other load on the machine); evaluation is not.
@@ -30,7 +30,7 @@ from train_throughput import classic_params, classic_step  # noqa: E402
 import rnnlib  # noqa: E402
 from rnnlib.corpus import load_corpus, split  # noqa: E402
 from rnnlib.optim import Optimizer  # noqa: E402
-from rnnlib.train import per_char_loss, streams, train_step  # noqa: E402
+from rnnlib.training import per_char_loss, streams, train_step  # noqa: E402
 
 H, T, CLIP, EVERY = 100, 25, 5.0, 5000
 RECIPES = (  # (code, B, optimizer, lr)

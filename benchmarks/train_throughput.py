@@ -33,7 +33,7 @@ import numpy as np  # noqa: E402
 import rnnlib  # noqa: E402
 from rnnlib import bptt  # noqa: E402
 from rnnlib.optim import Optimizer  # noqa: E402
-from rnnlib.train import train_step  # noqa: E402
+from rnnlib.training import train_step  # noqa: E402
 
 H, T, V = 100, 25, 80
 BATCHES = (1, 16, 64)
@@ -331,7 +331,7 @@ def main():
     print(
         f"rnnlib vs loop at B=1: loss rel diff {rel_loss:.1e}, largest grad rel diff {rel_grad:.1e}"
     )
-    print("full step: rnnlib.train.train_step (Optimizer adagrad, lr 0.1, clip 5)")
+    print("full step: rnnlib.training.train_step (Optimizer adagrad, lr 0.1, clip 5)")
     fns = contenders(params, data)
     t0 = time.perf_counter()
     rates = measure(fns, args.rounds, args.burst)

@@ -28,7 +28,7 @@ from .layered import (
 )
 from .optim import Optimizer
 from .sampling import sample, sample_steps
-from .train import TrainResult, per_char_loss, train, train_step
+from .training import TrainResult, per_char_loss, train, train_step
 from .unroll import (
     SETUPS,
     one_hot_inputs,

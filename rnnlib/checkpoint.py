@@ -72,7 +72,10 @@ def load_checkpoint(path):
     vocabulary that does not match the weights raises ValueError saying which.
     """
     if not Path(path).is_file():
-        raise FileNotFoundError(f"no checkpoint file at {path}")
+        raise FileNotFoundError(
+            f"no checkpoint file at {Path(path).resolve()}: check the path, or write one "
+            "with rnnlib.save_checkpoint(path, params, vocab)"
+        )
     if not zipfile.is_zipfile(path):
         raise ValueError(f"{path} is not an .npz checkpoint (no zip archive found)")
     try:

@@ -20,6 +20,12 @@ def load_corpus_model():
     """
     ref = resources.files(__package__).joinpath("data", "corpus_model.npz")
     with resources.as_file(ref) as path:
+        if not path.is_file():
+            raise FileNotFoundError(
+                f"the shipped corpus model is missing: no file at {path}. Reinstall rnnlib "
+                "(pip install -e . in the project folder), or rebuild the file with "
+                "`make checkpoint` (scripts/train_corpus_model.py, a few minutes)"
+            )
         return load_checkpoint(path)
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from .cell import init_params, softmax
 from .sampling import sample
-from .train import train
+from .training import train
 from .unroll import one_hot_inputs, unroll_loss_and_grads
 from .vocab import Vocab
 
@@ -52,8 +52,8 @@ def solve_params(one=TRUE_ONE):
 
     Hidden layer (b_h = 0, h_0 = 0): tanh must receive a_t = atanh(h_t), so for each unit i,
     a_t[i] = W_hh[i] . h_{t-1} + W_xh[i, x_t]: 4 equations in 3 + 4 unknowns; we take the
-    minimum-norm solution (W_xh[:, o] = 0, as o is never an input). Output layer: y_t =
-    W_hy h_t + b_y for the 4 steps is 4 equations in 4 unknowns per output, solved exactly.
+    minimum-norm solution (W_xh[:, o] = 0 exactly, as o is never an input). Output layer:
+    y_t = W_hy h_t + b_y for the 4 steps is 4 equations in 4 unknowns per output, solved exactly.
     Input: one, the true value of the printed 1.0. Returns a params dict (W_xh (3, 4),
     W_hh (3, 3), W_hy (4, 3), b_h (3,), b_y (4,)).
     """
@@ -63,7 +63,9 @@ def solve_params(one=TRUE_ONE):
     a = np.arctanh(hs)  # the pre-activations a_t the tanh must receive
     h_prev = np.vstack([np.zeros(H), hs[:-1]])  # h_{t-1}, with h_0 = 0
     Z = np.hstack([h_prev, np.eye(V)[vocab().encode(INPUTS)]])  # rows [h_{t-1}, x_t]
-    theta = np.linalg.pinv(Z) @ a  # minimum-norm [W_hh W_xh]^T with Z theta = a
+    used = np.flatnonzero(np.any(Z != 0.0, axis=0))  # W_xh[:, o] meets no equation
+    theta = np.zeros((Z.shape[1], H))
+    theta[used] = np.linalg.pinv(Z[:, used]) @ a  # minimum-norm [W_hh W_xh]^T, Z theta = a
     M = np.hstack([hs, np.ones((T, 1))])  # rows [h_t, 1]
     out = np.linalg.solve(M, LOGITS)  # [W_hy b_y]^T with M out = y
     return {
@@ -155,7 +157,7 @@ def train_hello(n_iters=500, *, seed=0, lr=0.3, memory=True):
     """Train the H = 3 net on "hello" with Adagrad, one update per pass over "hell" -> "ello".
 
     Inputs: n_iters updates; seed of the initial weights; lr; memory False keeps W_hh at zero
-    (frozen). Returns rnnlib.train's TrainResult, with a snapshot of params at every iteration
+    (frozen). Returns rnnlib.training's TrainResult, with a snapshot of params at every iteration
     (snapshots[i] = the params after i updates; history['loss'][i] is their loss).
     """
     params = init_params(len(CHARS), HIDDEN_SIZE, rng=seed)

@@ -7,7 +7,7 @@ import pytest
 
 from rnnlib import Vocab, init_params
 from rnnlib.checkpoint import load_checkpoint, save_checkpoint
-from rnnlib.train import train
+from rnnlib.training import train
 
 HELO = Vocab("helo", order="given")
 
@@ -142,3 +142,8 @@ def test_save_rejects_bad_input(tmp_path):
         save_checkpoint(tmp_path / "x.npz", params, HELO)
     with pytest.raises(ValueError, match="missing"):
         save_checkpoint(tmp_path / "x.npz", {"W_xh": np.zeros((3, 4))}, HELO)
+
+
+def test_a_missing_checkpoint_names_the_path_and_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"missing\.npz.*save_checkpoint"):
+        load_checkpoint(tmp_path / "missing.npz")

@@ -9,7 +9,7 @@ import pytest
 
 from rnnlib import Vocab
 from rnnlib.corpus import load_corpus, load_corpus_model, split
-from rnnlib.train import per_char_loss
+from rnnlib.training import per_char_loss
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "train_corpus_model.py"
 HELD_OUT_BOUND = 1.85  # nats per character; uniform guessing costs ln V = ln 35 = 3.56
@@ -92,13 +92,29 @@ def test_shipped_samples_are_reproducible_and_show_words(model, script):
     assert real_word_share(greedy) > 0.9
 
 
-def test_script_code_path_reproduces_the_first_iterations(model, script):
-    n = 12
-    res, vocab, samples, curve = script.run(n_iters=n)
+def test_retraining_reproduces_the_shipped_model_within_rounding(model, script):
+    """Rerunning the script gives the shipped model up to rounding, on any machine: the
+    notebook's claim (bytes are identical only where numpy's and OpenBLAS's kernels are those
+    that wrote the file; elsewhere the weights moved by up to 2e-13 on the machines tried)."""
+    res, vocab, samples, curve = script.run()
     assert vocab == model.vocab
-    np.testing.assert_allclose(res.history["loss_per_char"], model.meta["loss_per_char"][:n],
+    for k, v in res.params.items():
+        np.testing.assert_allclose(v, model.params[k], rtol=0, atol=1e-11)  # "about 1e-13"
+    np.testing.assert_allclose(res.history["loss_per_char"], model.meta["loss_per_char"],
                                rtol=1e-9)  # fmt: skip
-    np.testing.assert_allclose(res.history["smooth_loss_per_char"],
-                               model.meta["smooth_loss_per_char"][:n], rtol=1e-9)  # fmt: skip
-    assert samples[0] == model.meta["samples"][0]
-    assert curve[0][1] == pytest.approx(model.meta["held_out_loss_per_char"][0], rel=1e-12)
+    its, held = np.array(curve).T
+    assert list(its) == list(model.meta["held_out_iterations"])
+    np.testing.assert_allclose(held, model.meta["held_out_loss_per_char"], rtol=1e-12)
+    assert [samples[i] for i in sorted(samples)] == list(model.meta["samples"])  # same samples
+
+
+def test_a_missing_shipped_model_says_how_to_get_it_back(monkeypatch, tmp_path):
+    import rnnlib.corpus
+
+    class Elsewhere:  # what importlib.resources.files gives, pointing at an empty folder
+        def joinpath(self, *parts):
+            return tmp_path.joinpath(*parts)
+
+    monkeypatch.setattr(rnnlib.corpus.resources, "files", lambda package: Elsewhere())
+    with pytest.raises(FileNotFoundError, match=r"corpus_model\.npz.*make checkpoint"):
+        load_corpus_model()

@@ -7,11 +7,12 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
+from rounding import nudge_every_update
 
 from rnnlib import hello, init_params, sample, sample_steps
 from rnnlib.corpus import load_corpus, load_corpus_model, split
 from rnnlib.sampling import entropy, next_distribution
-from rnnlib.train import per_char_loss, train
+from rnnlib.training import per_char_loss, train
 from rnnlib.widgets import sampling as views
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_sampling.ipynb"
@@ -158,12 +159,17 @@ def test_live_training_repeats_the_start_of_the_record(model):
     np.testing.assert_allclose(live.history["loss_per_char"], meta["loss_per_char"][:5], rtol=1e-12)
 
 
-def test_own_text_is_recited_from_its_own_words():
+@pytest.mark.parametrize("nudge", [None, 1, 2, 3, 4, 5])
+def test_own_text_is_learned_and_recited_from_its_own_words(nudge):
+    """The "own text" cell's claim, on every machine: its training is chaotic (the stored output
+    is not compared; a relative 1e-15 nudge per update moves the final loss between 0.11 and
+    0.29 and changes the sample), but the loss always ends low and the sample is made of the
+    text's own words, give or take an invented one."""
     my_text = notebook_value("my_text")
-    mine = train(my_text, hidden_size=32, n_iters=300, rng=0)
-    assert mine.history["loss_per_char"][-20:].mean() < 0.3
-    out = my_text[0] + mine.vocab.decode(
-        sample(mine.params, np.zeros(32), mine.vocab.index[my_text[0]], 150, temperature=0.5)
-    )
+    kw = {} if nudge is None else {"callback": nudge_every_update(nudge), "callback_every": 1}
+    mine = train(my_text, hidden_size=32, n_iters=300, rng=0, **kw)
+    assert 0.05 < mine.history["loss_per_char"][-20:].mean() < 0.4  # "about 0.1 to 0.3"
+    ix = sample(mine.params, np.zeros(32), mine.vocab.index[my_text[0]], 150, temperature=0.5)
+    words = re.findall(r"[a-z]+", my_text[0] + mine.vocab.decode(ix))[:-1]  # whole words
     own = set(re.findall(r"[a-z]+", my_text))
-    assert set(re.findall(r"[a-z]+", out)[:-1]) <= own  # every whole word is one of its own
+    assert len(words) > 15 and np.mean([w in own for w in words]) >= 0.8

@@ -68,3 +68,15 @@ def test_every_exported_name_exists():
 
     missing = [name for name in rnnlib.__all__ if not hasattr(rnnlib, name)]
     assert missing == []
+
+
+def test_no_exported_name_hides_a_submodule():
+    """`rnnlib.X` is either a function or a submodule, never both (rnnlib.train is the function,
+    rnnlib.training the module that defines it)."""
+    import pkgutil
+
+    import rnnlib
+
+    modules = {m.name for m in pkgutil.iter_modules(rnnlib.__path__)}
+    assert "training" in modules and callable(rnnlib.train)
+    assert sorted(modules & set(rnnlib.__all__)) == []

@@ -136,14 +136,14 @@ def capacity_explorer(N=10, n_max=20):
     return FigureView(fig, update, {"N": slider}, table=table)
 
 
-def behaviour_run(gain, rotation, seed, T=SHOW_STEPS):
-    """Classify the system dynamics_weights(gain, rotation, seed) from start_state(H) and run it
-    from that start and one NEARBY away for T steps.
-    Returns a dict: label, lyapunov, period, hs (T+1, 2, H)."""
+def behaviour_run(gain, rotation, seed, T=SHOW_STEPS, steps=700):
+    """Classify the system dynamics_weights(gain, rotation, seed) from start_state(H) (the
+    exponent averaged over `steps` steps) and run it from that start and one NEARBY away for T
+    steps. Returns a dict: label, lyapunov, period, hs (T+1, 2, H)."""
     W_hh = dynamics_weights(gain, rotation, seed)
     h0 = start_state(W_hh.shape[0])
     u = np.random.default_rng(1).standard_normal(len(h0))  # direction of the nudge
-    c = classify(W_hh, h0)
+    c = classify(W_hh, h0, steps=steps)
     hs = trajectory(W_hh, np.stack([h0, h0 + NEARBY * u / np.linalg.norm(u)]), T)  # (T+1, 2, H)
     return {"label": c["label"], "lyapunov": c["lyapunov"], "period": c["period"], "hs": hs}
 

@@ -171,7 +171,7 @@ def temperature_explorer(
 def progress_bar(n_iters, description="training"):
     """An IntProgress bar and a train() callback that moves it and shows the smoothed loss.
 
-    Returns (bar, callback); pass callback to rnnlib.train.train.
+    Returns (bar, callback); pass callback to rnnlib.train.
     """
     bar = widgets.IntProgress(value=0, min=0, max=n_iters, description=description)
     label = widgets.Label("")

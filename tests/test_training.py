@@ -1,11 +1,11 @@
-"""Tests for rnnlib.train and rnnlib.optim: the loop, the optimizers, the "hello" claims."""
+"""Tests for rnnlib.training and rnnlib.optim: the loop, the optimizers, the "hello" claims."""
 
 import numpy as np
 import pytest
 
 from rnnlib import Vocab, init_params, loss_and_grads, sample
 from rnnlib.optim import Optimizer
-from rnnlib.train import per_char_loss, streams, train, train_step
+from rnnlib.training import per_char_loss, streams, train, train_step
 
 HELO = Vocab("helo", order="given")  # [h, e, l, o]
 TWO_LN_2 = 2.0 * np.log(2.0)

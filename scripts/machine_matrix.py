@@ -79,7 +79,7 @@ def probe(env):
 
 
 def base_env():
-    env = {k: v for k, v in os.environ.items() if k not in ("RNNLIB_ULP_NOISE",)}
+    env = {k: v for k, v in os.environ.items() if k != "RNNLIB_ULP_NOISE"}
     return {**env, **ONE_THREAD}
 
 
@@ -92,16 +92,16 @@ def simd_levels(targets_on, all_targets, numpy_version):
     bounds = [t for t in bounds if t in targets_on]
     levels = [(f"numpy {targets_on[-1] if targets_on else 'baseline'}", "")]
     for i in range(len(bounds) - 1, -1, -1):  # drop the top level, then the next one
-        dropped = [t for t in all_targets if all_targets.index(t) >= all_targets.index(bounds[i])]
+        dropped = all_targets[all_targets.index(bounds[i]) :]
         below = bounds[i - 1] if i > 0 else "baseline"
         levels.append((f"numpy {below}", " ".join(dropped)))
     return levels
 
 
-def blas_kernels(env):
-    """[(label, OPENBLAS_CORETYPE value)]: the kernel chosen for this CPU, then every other
-    kernel it can run (by the core name OpenBLAS reports, so aliases count once)."""
-    native = probe(env)
+def blas_kernels(env, native):
+    """[(label, OPENBLAS_CORETYPE value)]: the kernel chosen for this CPU (native, the probe of
+    env), then every other kernel it can run (by the core name OpenBLAS reports, so aliases
+    count once)."""
     found = [(f"BLAS {native[0]}", env.get("OPENBLAS_CORETYPE", ""))]
     seen = {native[0]}
     if native[0] == "none":
@@ -120,8 +120,8 @@ def configurations(max_configs):
     max_configs cells, else each level with the native kernel and each kernel with the native
     level, plus the lowest of both), then the native machine with a noisy math library."""
     env = base_env()
-    _, on, targets, version = probe(env)
-    levels, kernels = simd_levels(on, targets, version), blas_kernels(env)
+    native = probe(env)
+    levels, kernels = simd_levels(*native[1:]), blas_kernels(env, native)
     grid = [(s, b) for s in levels for b in kernels]
     if len(grid) > max_configs:
         grid = [(s, kernels[0]) for s in levels] + [(levels[0], b) for b in kernels[1:]]
@@ -137,8 +137,15 @@ def configurations(max_configs):
     return out
 
 
+def is_current(extra):
+    """True if running with `extra` (empty = unset) is running in this environment as it is."""
+    return all(os.environ.get(key, "") == value for key, value in extra.items())
+
+
 def run_one(index, label, extra):
-    """Run the notebook suite under one configuration; returns (ok, summary, failures, seconds)."""
+    """Run the notebook suite under one configuration.
+
+    Returns (ok, pytest's summary line, the FAILED/ERROR lines, seconds, the log's path)."""
     env = base_env()
     for key, value in extra.items():
         if value:
@@ -169,8 +176,8 @@ def main():
     parser.add_argument("--list", action="store_true", help="print the configurations, run none")
     args = parser.parse_args()
     configs = configurations(args.max)
-    if args.skip_current:
-        configs = [(lab, ex) for lab, ex in configs if any(ex.values())]
+    if args.skip_current:  # the configuration that changes nothing in this environment
+        configs = [(lab, ex) for lab, ex in configs if not is_current(ex)]
     if args.list:
         for label, extra in configs:
             print(f"{label:55s} {' '.join(f'{k}={v!r}' for k, v in extra.items())}")

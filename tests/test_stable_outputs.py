@@ -12,6 +12,7 @@ scripts/machine_matrix.py runs this file under every simulated machine.
 """
 
 import re
+from functools import cache
 from pathlib import Path
 
 import nbformat
@@ -30,9 +31,14 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 NUDGES = range(1, 6)  # seeds of the nudges each test tries
 
 
+@cache
+def read_notebook(name):
+    return nbformat.read(NOTEBOOKS / name, as_version=4)
+
+
 def stored_lines(notebook, marker):
     """The printed lines of the code cell whose source contains `marker`."""
-    nb = nbformat.read(NOTEBOOKS / notebook, as_version=4)
+    nb = read_notebook(notebook)
     cells = [c for c in nb.cells if c.cell_type == "code" and marker in c.source]
     assert len(cells) == 1, f"{len(cells)} cells of {notebook} contain {marker!r}"
     text = "".join(o.get("text", "") for o in cells[0].outputs if o.output_type == "stream")
@@ -99,14 +105,15 @@ def test_03_solved_weights_print_the_same_when_the_lecture_numbers_move():
 @pytest.mark.parametrize("seed", NUDGES)
 def test_03_trained_nets_print_the_same_under_nudged_training(seed, nudged_hello_training):
     nudged_hello_training(seed)
-    trained = hello.run(hello.train_hello(500, seed=0).params)
+    trained_params = hello.train_hello(500, seed=0).params
+    trained = hello.run(trained_params)
     frozen = hello.run(hello.train_hello(500, seed=0, memory=False).params)
     lines = stored_lines("03_hello.ipynb", "frozen = hello.train_hello")
     assert lines[0].startswith(f"W_hh = 0:  loss after 500 updates {frozen['loss']:.4f}")
     assert lines[1] == f"with W_hh: loss after 500 updates {trained['loss']:.4f}"
     for line, t in zip(lines[2:], (2, 3), strict=True):
         assert line.endswith(f"p(l) = {frozen['p'][t][2]:.3f}, p(o) = {frozen['p'][t][3]:.3f}")
-    assert hello.greedy_text(hello.train_hello(500, seed=0).params) == "ello"
+    assert hello.greedy_text(trained_params) == "ello"
 
 
 # notebook 04: the hello sampler, the shipped model, the live run, your own text

@@ -47,6 +47,13 @@ def true_hidden(one=TRUE_ONE):
     return hs
 
 
+def output_design(one=TRUE_ONE):
+    """The 4 x 4 matrix with rows [h_t, 1]: y_t = W_hy h_t + b_y for all steps is
+    output_design() @ [W_hy b_y]^T = LOGITS, one exact solution when it is invertible."""
+    hs = true_hidden(one)
+    return np.hstack([hs, np.ones((len(hs), 1))])
+
+
 def solve_params(one=TRUE_ONE):
     """Weights under which the net prints the lecture's hidden states and logits.
 
@@ -66,8 +73,7 @@ def solve_params(one=TRUE_ONE):
     used = np.flatnonzero(np.any(Z != 0.0, axis=0))  # W_xh[:, o] meets no equation
     theta = np.zeros((Z.shape[1], H))
     theta[used] = np.linalg.pinv(Z[:, used]) @ a  # minimum-norm [W_hh W_xh]^T, Z theta = a
-    M = np.hstack([hs, np.ones((T, 1))])  # rows [h_t, 1]
-    out = np.linalg.solve(M, LOGITS)  # [W_hy b_y]^T with M out = y
+    out = np.linalg.solve(output_design(one), LOGITS)  # [W_hy b_y]^T with M out = y
     return {
         "W_xh": theta[H:].T.copy(),
         "W_hh": theta[:H].T.copy(),
@@ -90,12 +96,17 @@ def rank_gap():
     return sigma_min, float(np.sqrt(LOGITS.size) * ROUND_HALF_WIDTH)  # ||E||_2 <= ||E||_F
 
 
+# Logits this close to the largest count as tied: their probabilities differ by under 1 %.
+TIE_MARGIN = 0.01
+
+
 def run(params, inputs=INPUTS, targets=TARGETS):
     """Forward pass, loss and BPTT of the net on the example, with everything the views show.
 
     Inputs: params (V = 4); inputs, targets strings over CHARS of equal length T.
     Returns a dict: x, target (T,) indices; hs (T, H); ys, p (T, V) logits and softmax;
     p_target (T,); step_loss (T,) = -ln p_t[target_t]; loss (sum); pred (T,) argmax indices;
+    tied (T, V) True for each logit within TIE_MARGIN of the step's largest (argmax and ties);
     dys (T, V) = p_t - onehot(target_t); dh_norms (T,) ||dL/dh_t||; dW_hh_t (T, H, H) each
     step's contribution to dW_hh; grads (dict like params).
     """
@@ -120,6 +131,7 @@ def run(params, inputs=INPUTS, targets=TARGETS):
         "step_loss": -np.log(p[rows, target]),  # -ln p_t[target_t]
         "loss": loss,
         "pred": np.argmax(ys, axis=1),
+        "tied": ys >= ys.max(axis=1, keepdims=True) - TIE_MARGIN,  # every (near) max
         "dys": dys,
         "dh_norms": trace["dh_norms"],
         "dW_hh_t": trace["dW_hh_t"],
@@ -178,15 +190,58 @@ def train_hello(n_iters=500, *, seed=0, lr=0.3, memory=True):
     )
 
 
-def replay_iterations(n_iters, count=30):
-    """About `count` iterations from 0 to n_iters, log-spaced (training moves fastest early).
+def loss_path(result):
+    """The loss after 0, 1, ..., n updates of a train_hello() run: n + 1 values."""
+    return np.append(result.history["loss"], run(result.params)["loss"])
 
-    Returns a sorted list of distinct ints starting at 0 and ending at n_iters.
+
+def prediction_path(result):
+    """argmax_text after 0, 1, ..., n updates of a train_hello() run (snapshot_every=1)."""
+    n = len(result.history["loss"])
+    missing = [i for i in range(n + 1) if i not in result.snapshots]
+    if missing:
+        raise ValueError(f"need a snapshot at every iteration, missing {missing[:5]}")
+    return [argmax_text(run(result.snapshots[i])) for i in range(n + 1)]
+
+
+def replay_iterations(losses, count=14, labels=None):
+    """Where to stop a replay of training: where the loss moves and the predictions change.
+
+    Inputs: losses, the loss after 0, 1, ..., n updates (n + 1 values); count - 2, the number of
+    loss levels; labels (optional), n + 1 values such as prediction_path(), one per iteration.
+    The stops are 0, n, the first iteration at which the loss falls below each of count - 2
+    levels spaced evenly in ln(loss) between the first and the last loss, and every iteration
+    whose label differs from the one before. Returns a sorted list of distinct ints.
     """
-    if n_iters < 1 or count < 2:
-        raise ValueError(f"need n_iters >= 1 and count >= 2, got {n_iters!r} and {count!r}")
-    steps = np.unique(np.round(np.geomspace(1, n_iters, count - 1)).astype(int))
-    return [0] + [int(s) for s in steps]
+    losses = np.asarray(losses, dtype=float)
+    if losses.ndim != 1 or len(losses) < 2 or count < 2:
+        raise ValueError(
+            f"need at least 2 losses and count >= 2, got {len(np.atleast_1d(losses))} losses "
+            f"and count {count!r}"
+        )
+    if not np.all(np.isfinite(losses)) or np.any(losses <= 0):
+        raise ValueError(f"losses must be finite and positive, got min {losses.min()!r}")
+    if labels is not None and len(labels) != len(losses):
+        raise ValueError(f"need one label per loss ({len(losses)}), got {len(labels)} labels")
+    levels = np.geomspace(losses[0], losses[-1], count)[1:-1]
+    below = np.minimum.accumulate(losses)  # the best loss so far: first passages are monotone
+    firsts = np.searchsorted(-below, -levels, side="left")  # first i with below[i] <= level
+    labels = [] if labels is None else list(labels)
+    changes = [i for i in range(1, len(labels)) if labels[i] != labels[i - 1]]
+    return sorted({0, len(losses) - 1, *(int(i) for i in firsts if i < len(losses)), *changes})
+
+
+def argmax_label(r, t):
+    """The predicted character at step t of run r, or every tied one ("tie: h, e, l, o")."""
+    tied = [CHARS[k] for k in np.flatnonzero(r["tied"][t])]
+    return tied[0] if len(tied) == 1 else "tie: " + ", ".join(tied)
+
+
+def argmax_text(r):
+    """The argmax of every step of run r as one string, a tie shown as "?" ("e?lo")."""
+    return "".join(
+        CHARS[k] if row.sum() == 1 else "?" for k, row in zip(r["pred"], r["tied"], strict=True)
+    )
 
 
 def greedy_text(params, start="h", n=4):

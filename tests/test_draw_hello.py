@@ -48,11 +48,20 @@ def test_network_shows_the_lecture_table(r_lecture):
         for k, box in enumerate(art["logit_box"][t]):
             is_target = k == r_lecture["target"][t]
             assert (box.get_facecolor()[:3] != (1.0, 1.0, 1.0)) == is_target
-            assert (box.get_linewidth() == 3.0) == (k == r_lecture["pred"][t])
+            assert (box.get_linewidth() == 3.0) == (k == r_lecture["pred"][t])  # no ties here
         assert art["column"][t].get_visible() == (t == 2)
     assert art["title"].get_text() == "lecture"
     one_hot = [t.get_text() for t in ax.texts if t.get_text() in ("0", "1")]
     assert one_hot.count("1") == 4 and one_hot.count("0") == 12
+
+
+def test_every_tied_logit_is_drawn_as_argmax():
+    fig, ax = new_figure(8, 5)
+    art = dh.network(ax)
+    r = hl.run(hl.train_hello(1).snapshots[0])  # tiny weights: four logits tie at every step
+    dh.set_network(art, r)
+    widths = [[box.get_linewidth() for box in col] for col in art["logit_box"]]
+    assert widths == [[3.0] * 4] * 4
 
 
 def test_probability_bars(r_lecture):

@@ -1,5 +1,7 @@
 """Tests of rnnlib.hello: the lecture's numbers, the weights that reproduce them, training."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -139,9 +141,42 @@ def test_training_without_memory_stalls_at_2_ln_2(frozen):
 
 
 def test_replay_iterations():
-    its = hl.replay_iterations(500, 20)
-    assert its[0] == 0 and its[-1] == 500 and len(its) <= 20
-    assert its == sorted(set(its))
-    assert hl.replay_iterations(1, 5) == [0, 1]
-    with pytest.raises(ValueError, match="n_iters >= 1"):
-        hl.replay_iterations(0)
+    losses = np.geomspace(8.0, 0.01, 501)  # falls evenly in ln(loss): stops evenly spaced
+    its = hl.replay_iterations(losses, 6)
+    assert its == [0, 100, 200, 300, 400, 500]
+    plateau = np.r_[np.full(100, 5.0), np.geomspace(5.0, 0.05, 11)]  # nothing moves for 100
+    its = hl.replay_iterations(plateau, 5)
+    assert its[0] == 0 and its[-1] == 110 and all(i >= 100 for i in its[1:])
+    bumpy = [4.0, 1.0, 3.0, 0.5]  # a rise does not count: the best loss so far does
+    assert hl.replay_iterations(bumpy, 3) == [0, 1, 3]
+    assert hl.replay_iterations([2.0, 1.0], 5) == [0, 1]
+    labels = ["a"] * 60 + ["b"] * 40 + ["a"] * 401  # a stop wherever the label changes
+    assert hl.replay_iterations(losses, 6, labels) == [0, 60, 100, 200, 300, 400, 500]
+    with pytest.raises(ValueError, match="one label per loss"):
+        hl.replay_iterations(losses, 6, labels[:-1])
+    with pytest.raises(ValueError, match="at least 2 losses"):
+        hl.replay_iterations([1.0])
+    with pytest.raises(ValueError, match="count >= 2"):
+        hl.replay_iterations([2.0, 1.0], 1)
+    with pytest.raises(ValueError, match="finite and positive"):
+        hl.replay_iterations([2.0, 0.0])
+
+
+def test_loss_path_and_ties():
+    result = hl.train_hello(5)
+    path = hl.loss_path(result)
+    assert len(path) == 6
+    np.testing.assert_allclose(path[:5], result.history["loss"])
+    assert path[-1] == pytest.approx(hl.run(result.params)["loss"])
+    r = hl.run(result.snapshots[0])  # weights of size 0.01: every logit within the tie margin
+    assert r["tied"].all() and hl.argmax_label(r, 0) == "tie: h, e, l, o"
+    r = hl.run(hl.solve_params())
+    assert np.array_equal(r["tied"].sum(axis=1), [1, 1, 1, 1])
+    assert [hl.argmax_label(r, t) for t in range(4)] == ["o", "o", "l", "o"]
+    assert hl.argmax_text(r) == "oolo"
+    labels = hl.prediction_path(result)
+    assert len(labels) == 6 and labels[0] == "????"
+    assert labels[-1] == hl.argmax_text(hl.run(result.params))
+    with pytest.raises(ValueError, match="snapshot at every iteration"):
+        snaps = {i: p for i, p in result.snapshots.items() if i != 2}
+        hl.prediction_path(dataclasses.replace(result, snapshots=snaps))

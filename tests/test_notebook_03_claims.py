@@ -5,6 +5,7 @@ import pytest
 
 from rnnlib import hello as hl
 from rnnlib.cell import init_params
+from rnnlib.widgets import hello as hw
 
 
 @pytest.fixture(scope="module")
@@ -81,11 +82,33 @@ def test_trained_network(trained):
     np.testing.assert_allclose(trained.history["loss_per_char"] * 4, trained.history["loss"])
 
 
-def test_replay_positions():
-    its = hl.replay_iterations(500, 20)
-    assert len(its) <= 20 and its[0] == 0 and its[-1] == 500
-    gaps = np.diff(its)
-    assert np.all(np.diff(gaps) >= 0)  # denser early on
+def test_replay_positions(trained):
+    labels = hl.prediction_path(trained)
+    its = hl.replay_iterations(hl.loss_path(trained), 14, labels)
+    assert its[0] == 0 and its[-1] == 500
+    assert {1, 5, 6, 7, 8, 9} <= set(its)  # every change of prediction is a stop
+    assert len(its) == 18  # 12 loss levels + 0 + 500 + the changes not already there
+    replay = hw.training_replay(trained, its)
+    assert replay.result["iteration"] == 7 and labels[7] == "ello"
+    assert all(labels[i] != "ello" for i in range(7))  # 7: the first with every argmax right
+    r0 = hl.run(trained.snapshots[0])
+    assert r0["tied"].all() and np.ptp(r0["ys"], axis=1).max() < hl.TIE_MARGIN  # all tied
+    assert labels[0] == "????" and all("?" not in lab for lab in labels[1:])
+    assert sum(lab.count("l") for lab in labels[1:7]) >= 20  # mostly l
+    assert labels[8] == "elll" and all(lab == "ello" for lab in labels[9:])
+
+
+def test_output_layer_is_exactly_determined():
+    sigma = np.linalg.svd(hl.output_design(), compute_uv=False)[-1]
+    assert f"{sigma:.3f}" == "0.659" and sigma > 0.5
+
+
+def test_training_recipe(trained):
+    assert trained.optimizer.clip == 5.0
+    biggest = max(
+        np.abs(g).max() for i in range(500) for g in hl.run(trained.snapshots[i])["grads"].values()
+    )
+    assert biggest < 5.0  # the clip never binds here
 
 
 def test_memory(trained, frozen):

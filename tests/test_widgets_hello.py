@@ -87,3 +87,18 @@ def test_replay_draws_and_moves(replay):
 def test_replay_needs_snapshots(trained):
     with pytest.raises(ValueError, match="no snapshot for iterations"):
         wh.training_replay(trained, [0, 61])
+    with pytest.raises(ValueError, match="start 5 is not one of the iterations"):
+        wh.training_replay(trained, [0, 3], start=5)
+
+
+def test_replay_starts_where_the_predictions_come_right(replay, trained):
+    right = [i for i in range(61) if hl.argmax_text(hl.run(trained.snapshots[i])) == "ello"]
+    first = min(i for i in (0, 3, 20, 60) if i in right)
+    assert wh.training_replay(trained, [0, 3, 20, 60]).controls["iteration"].value == first
+    assert wh.training_replay(trained, [0, 3], start=0).controls["iteration"].value == 0
+
+
+def test_replay_shows_ties_as_ties(replay):
+    replay.controls["iteration"].value = 0
+    assert hl.argmax_text(replay.result["run"]) == "????"
+    assert replay.html.value.count("tie: h, e, l, o") == 4

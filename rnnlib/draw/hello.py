@@ -99,7 +99,7 @@ def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
     for y, name in labels:
         ax.text(-1.25, y, name, ha="right", va="center", fontsize=FS)
     right = (T - 1) * DX + 1.0
-    key = "orange: target   thick: argmax"
+    key = "orange: target   thick: argmax (all of them if tied)"
     ax.text(right, top + 0.62, key, ha="right", va="bottom", fontsize=FS - 1, color="0.35")
     ax.set_xlim(-2.6, right)
     ax.set_ylim(-1.0, top + 1.05)
@@ -116,7 +116,8 @@ def dynamic_artists(art):
 
 def set_network(art, r, step=None, title=""):
     """Write a run's numbers into the net: h_t shaded by value, target logit boxes coloured,
-    the argmax drawn with a thick border; step (1-based) shades that column, None none.
+    the argmax (every tied one) drawn with a thick border; step (1-based) shades that column,
+    None none.
     Returns the list of artists changed.
     """
     for t, (hb, ht, ob, ot) in enumerate(
@@ -126,7 +127,7 @@ def set_network(art, r, step=None, title=""):
             hb[k].set_facecolor(_light(r["hs"][t, k]))
             ht[k].set_text(_fmt(r["hs"][t, k]))
         for k in range(len(ob)):
-            target, best = k == r["target"][t], k == r["pred"][t]
+            target, best = k == r["target"][t], r["tied"][t, k]
             ob[k].set_facecolor(LIGHT_TARGET if target else "white")
             ob[k].set_linewidth(3.0 if best else 1.2)
             ot[k].set_text(_fmt(r["ys"][t, k]))

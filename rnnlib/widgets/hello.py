@@ -3,7 +3,7 @@
 import ipywidgets as widgets
 
 from ..draw import hello as draw
-from ..hello import CHARS, INPUTS, TARGETS, run
+from ..hello import CHARS, INPUTS, TARGETS, argmax_label, argmax_text, run
 from .view import FigureView
 
 
@@ -34,7 +34,7 @@ def step_table(_values, res):
     rows = [("y_t", _cells(r["ys"][t], "{:+.2f}", tg)), ("p_t", _cells(r["p"][t], "{:.3f}", tg))]
     summary = (
         f"<p>input <b>{INPUTS[t]}</b>, target <b>{TARGETS[t]}</b>, argmax "
-        f"<b>{CHARS[int(r['pred'][t])]}</b><br>p(target) = {r['p_target'][t]:.3f}, "
+        f"<b>{argmax_label(r, t)}</b><br>p(target) = {r['p_target'][t]:.3f}, "
         f"-ln p(target) = {r['step_loss'][t]:.3f}<br>loss over all 4 steps = {r['loss']:.3f}</p>"
     )
     return hidden + _table(rows, list(CHARS)) + summary
@@ -75,18 +75,19 @@ def replay_table(values, res):
     r = res["run"]
     rows = [
         ("p(target)", _cells(r["p_target"], "{:.3f}")),
-        ("argmax", "".join(f"<td>{CHARS[int(k)]}</td>" for k in r["pred"])),
+        ("argmax", "".join(f"<td>{argmax_label(r, t)}</td>" for t in range(len(INPUTS)))),
     ]
     header = [f"{i}\u2192{o}" for i, o in zip(INPUTS, TARGETS, strict=True)]
     return f"<p>iteration {values['iteration']}: loss {r['loss']:.4f}</p>" + _table(rows, header)
 
 
-def training_replay(result, iterations):
+def training_replay(result, iterations, start=None):
     """Replay training from stored snapshots: the net's numbers, the loss curve with a marker,
     and each step's p(target) bar.
 
     Inputs: result, a TrainResult with snapshots at (at least) `iterations`; iterations, a
-    sorted list of at most ~40 iteration numbers (frames are prerendered).
+    sorted list of at most ~40 iteration numbers (frames are prerendered); start, the stop
+    shown first (None: the first stop at which every argmax is its target, alone).
     Control: iteration (SelectionSlider). view.result: dict(iteration, run, loss).
     """
     missing = [i for i in iterations if i not in result.snapshots]
@@ -113,7 +114,11 @@ def training_replay(result, iterations):
             bar.set_height(p)
         return {"iteration": iteration, "run": r, "loss": r["loss"]}
 
-    start = iterations[len(iterations) // 2]  # the default frame: training under way
+    if start is None:  # the default frame: the moment the predictions come right
+        right = [i for i in iterations if argmax_text(runs[i]) == TARGETS]
+        start = right[0] if right else iterations[-1]
+    elif start not in runs:
+        raise ValueError(f"start {start!r} is not one of the iterations {list(iterations)}")
     moving = draw.dynamic_artists(net) + [marker] + list(bars)
     slider = widgets.SelectionSlider(options=list(iterations), value=start, description="iteration")
     return FigureView(fig, update, {"iteration": slider}, table=replay_table, animated=moving)

@@ -3,10 +3,14 @@
     h_{t+1} = tanh(W_hh h_t + b_h)          (no input: the net runs on its own state)
 
 Its Jacobian is J(h_t) = diag(1 - h_{t+1}^2) W_hh. A fixed point h* = tanh(W_hh h* + b_h) is
-stable when the spectral radius of J(h*) is below 1. The largest Lyapunov exponent is the mean
-log growth per step of a small perturbation: > 0 means nearby states fly apart (chaos), < 0
-means they merge (a point attractor or a stable cycle), about 0 means they keep their distance
-(motion along a cycle). Batched states are rows (B, H), so batched code computes h @ W_hh.T.
+stable when the spectral radius of J(h*) is below 1, and a run that settles there has Lyapunov
+exponent ln rho(J(h*)). The largest Lyapunov exponent is the mean log growth per step of a small
+perturbation: > 0 means nearby states fly apart (chaos); < 0 means they merge, on a point
+attractor or on a stable periodic cycle (for a map, every direction of a stable cycle
+contracts); about 0 means they keep their distance on average, as in quasi-periodic motion
+(a rotation by an irrational angle) or a marginally stable system. Estimates over a finite
+window are finite-time exponents: near 0 their sign can change with the window.
+Batched states are rows (B, H), so batched code computes h @ W_hh.T.
 """
 
 import numpy as np
@@ -137,9 +141,15 @@ def fixed_points(W_hh, b_h=None, *, n_starts=16, seed=0, tol=1e-12, max_iter=100
     return points, radii
 
 
+def tangent_start(H):
+    """The unit vector (1, ..., 1) / sqrt(H) the exponent's tangent vector starts from."""
+    H = _check.positive_int("H", H)
+    return np.full(H, 1 / np.sqrt(H))
+
+
 def _tangent_growth(W_hh, hs):
     """Mean ln ||J v|| per step of a renormalised tangent vector v along states hs (T+1, H)."""
-    v = np.ones(W_hh.shape[0]) / np.sqrt(W_hh.shape[0])
+    v = tangent_start(W_hh.shape[0])
     total = 0.0
     for h_next in hs[1:]:
         v = (1 - h_next**2) * (W_hh @ v)  # v <- J(h_t) v = diag(1 - h_{t+1}^2) W_hh v
@@ -183,8 +193,10 @@ def classify(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
     run is below 0.8 of the largest in the first quarter, as on a slowly closing spiral) ->
     point attractor; otherwise it keeps moving without diverging -> oscillation, with its
     period if the state repeats within steps / 2 (else quasi-periodic, period None).
+    The exponent and the rules use the `steps` steps after the `burn`-in only.
     Inputs: W_hh (H, H); h0 (H,) or None; b_h (H,) or None; burn, steps ints.
-    Returns a dict: label, lyapunov (float), period (int or None), h_last (H,).
+    Returns a dict: label, lyapunov (float), period (int or None), settled (True if the last
+    step moved less than 1e-9), h_last (H,).
     """
     W_hh, hs = _run_after_burn(W_hh, h0, b_h, burn, steps)
     lam = _tangent_growth(W_hh, hs)  # largest Lyapunov exponent
@@ -200,4 +212,53 @@ def classify(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
         gaps = np.max(np.abs(hs[-1] - hs[-2 - np.arange(len(hs) // 2)]), axis=1)
         hits = np.flatnonzero(gaps < 1e-6)
         period = int(hits[0]) + 1 if hits.size else None
-    return {"label": label, "lyapunov": float(lam), "period": period, "h_last": hs[-1]}
+    settled = bool(moves[-1] < 1e-9)
+    return {
+        "label": label,
+        "lyapunov": float(lam),
+        "period": period,
+        "settled": settled,
+        "h_last": hs[-1],
+    }
+
+
+def gradient_decay(params, inputs, *, max_lag=40, n_ends=60, h0=None):
+    """How fast dh_T/dh_t shrinks along a real, input-driven run (not the input-free system).
+
+    Runs h_t = tanh(W_xh[:, x_t] + W_hh h_{t-1} + b_h) over the index sequence `inputs` from
+    h0 (None: zeros), then for n_ends end steps T spread evenly over the run (the last step
+    first, each at least max_lag steps in) multiplies the Jacobians J_s = diag(1 - h_s^2) W_hh
+    back from T: the spectral norm ||dh_T/dh_{T-k}|| = ||J_T ... J_{T-k+1}||_2, k = 1 .. max_lag.
+    Returns (lags (max_lag + 1,) = 0 .. max_lag, mean ln ||dh_T/dh_{T-k}|| (max_lag + 1,),
+    0 at lag 0). Its slope is the input-driven counterpart of the Lyapunov exponent.
+    """
+    W_hh, b_h = _system(params["W_hh"], params["b_h"])
+    W_xh = np.asarray(params["W_xh"], dtype=np.float64)
+    H = W_hh.shape[0]
+    if W_xh.ndim != 2 or W_xh.shape[0] != H:
+        raise ValueError(f"W_xh has shape {W_xh.shape}, expected ({H}, V)")
+    x = np.asarray(inputs)
+    if (
+        x.ndim != 1
+        or not np.issubdtype(x.dtype, np.integer)
+        or np.any((x < 0) | (x >= W_xh.shape[1]))
+    ):
+        raise ValueError(f"inputs must be a 1-D sequence of indices in [0, {W_xh.shape[1]})")
+    max_lag = _check.positive_int("max_lag", max_lag)
+    n_ends = _check.positive_int("n_ends", n_ends)
+    if len(x) <= max_lag:
+        raise ValueError(f"need more than max_lag = {max_lag} inputs, got {len(x)}")
+    h = np.zeros(H) if h0 is None else _start(h0, H)
+    hs = np.empty((len(x), H))
+    for t, i in enumerate(x):
+        h = np.tanh(W_xh[:, i] + W_hh @ h + b_h)
+        hs[t] = h
+    ends = np.unique(np.linspace(len(x) - 1, max_lag, n_ends).round().astype(int))  # 1: the last
+    logs = np.zeros((len(ends), max_lag + 1))
+    for a, T in enumerate(ends):
+        P = np.eye(H)
+        for k in range(1, max_lag + 1):
+            s = T - k + 1
+            P = P @ ((1 - hs[s] ** 2)[:, None] * W_hh)  # dh_T/dh_{s-1} = (dh_T/dh_s) J_s
+            logs[a, k] = np.log(max(np.linalg.norm(P, 2), 1e-300))
+    return np.arange(max_lag + 1), logs.mean(axis=0)

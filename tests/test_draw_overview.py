@@ -34,7 +34,9 @@ def test_graphs_dag_cycle_and_unrolled():
 def test_process_shapes_follow_sequence_setup(kind):
     fig, ax = new_figure(6.0, 2.6)
     art, setup = draw.draw_process(ax, kind)
-    assert setup == sequence_setup(kind, 3, 3)
+    assert setup == sequence_setup(kind, *draw.LENGTHS[kind])
+    if kind == "encoder-decoder":
+        assert setup["T"] == 5  # 'hel' -> 'lo', as in notebook 02
     boxes = patches(ax, Rectangle)
     n_in, n_out = len(setup["input_steps"]), len(setup["loss_steps"])
     assert len(boxes) == setup["T"] + n_in + n_out
@@ -52,38 +54,72 @@ def test_examples_cover_every_shape():
     assert list(draw.EXAMPLES) == list(SETUPS)
 
 
-@pytest.mark.parametrize("N", [1, 10, 20])
-def test_capacity_markers(N):
+@pytest.mark.parametrize("H", [1, 10, 20])
+def test_capacity_markers(H):
     fig, ax = new_figure(5.0, 3.0)
     art = draw.draw_capacity(ax, 20)
-    assert draw.update_capacity(art, N) == (2**N, N**2)
+    assert draw.update_capacity(art, H) == (2**H, H**2)
     x, y = art["dots"].get_data()
-    np.testing.assert_array_equal(x, [N, N])
-    np.testing.assert_array_equal(y, [2.0**N, N * N])
+    np.testing.assert_array_equal(x, [H, H])
+    np.testing.assert_array_equal(y, [2.0**H, H * H])
     assert ax.get_yscale() == "log"
+
+
+def _run(hs, label="chaos", lam=0.2, period=None, settled=False):
+    """A behaviour_run-like dict: a 3-step transient ending where the two runs hs start."""
+    transient = np.linspace(-0.5, 1.0, 3)[:, None] * hs[0, 0]
+    return {
+        "hs": hs,
+        "transient": transient,
+        "label": label,
+        "lyapunov": lam,
+        "period": period,
+        "settled": settled,
+    }
 
 
 def test_behaviour_panels_show_the_distance():
     fig, axes = new_figure(7.0, 3.0, ncols=2)
-    art = draw.draw_behaviour(axes, 50)
+    art = draw.draw_behaviour(axes, 100, 3)
     W = 2.0 * np.random.default_rng(0).standard_normal((6, 6)) / np.sqrt(6)
-    hs = trajectory(W, np.array([[0.1] * 6, [0.1 + 1e-8] + [0.1] * 5]), 50)
-    dist = draw.update_behaviour(art, hs, 0.2, "chaos")
+    hs = trajectory(W, np.array([[0.1] * 6, [0.1 + 1e-8] + [0.1] * 5]), 100)
+    run = _run(hs)
+    dist = draw.update_behaviour(art, run, "chaos, λ = +0.200")
     np.testing.assert_allclose(dist, np.linalg.norm(hs[:, 0] - hs[:, 1], axis=1))
     assert abs(dist[0] - 1e-8) < 1e-16  # 0.1 + 1e-8 rounds in float64
     rate = art["rate"].get_ydata()
     np.testing.assert_allclose(rate[:10], dist[0] * np.exp(0.2 * np.arange(10)), rtol=1e-12)
-    np.testing.assert_array_equal(art["path"][1].get_xdata(), hs[:, 1, 0])
-    assert art["title"].get_text() == "chaos: λ = +0.200 per step"
+    np.testing.assert_array_equal(art["path"][0].get_xdata(), run["transient"][:, 0])
+    np.testing.assert_array_equal(art["path"][2].get_xdata(), hs[-draw.PATH_TAIL :, 1, 0])
+    assert art["title"].get_text() == "chaos, λ = +0.200"
+    dist = draw.update_behaviour(art, _run(hs * 0.0, "point attractor", lam=-2.0), "merge")
+    assert art["rate"].get_ydata().min() == draw.DIST_FLOOR  # drawn at the floor, not below
 
 
-def test_phases_titles():
+@pytest.mark.parametrize(
+    "period, settled, label, title",
+    [
+        (None, True, "point attractor", "point attractor"),
+        (None, False, "point attractor", "point attractor, still settling"),
+        (8, False, "oscillation", "oscillation, period 8"),
+        (None, False, "oscillation", "oscillation, quasi-periodic"),
+        (None, False, "chaos", "chaos"),
+    ],
+)
+def test_behaviour_titles(period, settled, label, title):
+    run = _run(np.zeros((3, 2, 2)), label, period=period, settled=settled)
+    assert draw.behaviour_title(run) == title
+
+
+def test_phases_titles_and_time_order():
     fig, axes = new_figure(6.0, 3.0, ncols=2)
-    hs = np.zeros((5, 2, 3))
-    runs = [{"hs": hs, "label": "point attractor", "lyapunov": -0.04}]
-    runs.append({"hs": hs[:, 0], "label": "chaos", "lyapunov": 0.234})
-    lines = draw.draw_phases(axes, runs)
-    assert len(lines) == 4
+    hs = np.arange(5 * 2 * 3, dtype=float).reshape(5, 2, 3) / 30
+    runs = [_run(hs, "point attractor", lam=-0.04, settled=True), _run(hs, "chaos", lam=0.234)]
+    lines = draw.draw_phases(axes, runs, steps=4)
+    assert len(lines) == 6  # per run: the joining line, the dots, the start ring
+    path = np.vstack([runs[0]["transient"], hs[1:, 0]])[:5]
+    np.testing.assert_array_equal(lines[0].get_xdata(), path[:, 0])  # in time order
+    assert lines[0].get_linestyle() == "-" and lines[2].get_xdata()[0] == path[0, 0]
     assert axes[0].get_title() == "point attractor\n$\\lambda$ ≈ +0.0 per step"  # no "-0.0"
     assert axes[1].get_title() == "chaos\n$\\lambda$ ≈ +0.2 per step"
 
@@ -94,7 +130,6 @@ def test_static_figures_have_fixed_layouts():
     boxes = [ax.get_position() for ax in axes]
     assert all(0 <= b.x0 < b.x1 <= 1 for b in boxes)
     assert boxes[0].x1 <= boxes[1].x0 and boxes[1].x1 <= boxes[2].x0  # side by side, no overlap
-    hs = np.zeros((3, 2, 4))
-    runs = [{"hs": hs, "label": "chaos", "lyapunov": 0.3}] * 2
+    runs = [_run(np.zeros((3, 2, 4)), "chaos", lam=0.3)] * 2
     fig, axes = draw.phases_figure(runs)
     assert [ax.get_title() for ax in axes] == ["chaos\n$\\lambda$ ≈ +0.3 per step"] * 2

@@ -6,6 +6,10 @@ import numpy as np
 import pytest
 
 from rnnlib import classify, dynamics_weights, fixed_points, jacobian, lyapunov_exponent, trajectory
+from rnnlib.cell import init_params
+from rnnlib.dynamics import gradient_decay, tangent_start
+
+SMALL = init_params(4, 3, rng=0, scale=1.0)  # V = 4, H = 3
 
 
 def rotation(angle):
@@ -153,8 +157,51 @@ def test_dynamics_weights():
         (lambda: dynamics_weights(1.0, 1.5, 0), "rotation must be in [0, 1]"),
         (lambda: dynamics_weights(1.0, 0.0, -2), "seed must be a non-negative integer"),
         (lambda: dynamics_weights(1.0, 0.0, 0, hidden_size=1), "hidden_size must be >= 2"),
+        (lambda: gradient_decay(SMALL, [0, 1, 9]), "indices in [0, 4)"),
+        (lambda: gradient_decay(SMALL, [[0, 1]]), "1-D sequence"),
+        (lambda: gradient_decay(SMALL, [0, 1], max_lag=5), "more than max_lag = 5 inputs, got 2"),
+        (lambda: gradient_decay(SMALL, [0, 1], max_lag=0), "max_lag must be a positive integer"),
+        (lambda: gradient_decay(SMALL | {"W_xh": np.ones((2, 4))}, [0]), "W_xh has shape (2, 4)"),
     ],
 )
 def test_bad_input(call, words):
     with pytest.raises(ValueError, match=re.escape(words)):
         call()
+
+
+def _states(params, x, h0):
+    h, hs = h0, []
+    for i in x:
+        h = np.tanh(params["W_xh"][:, i] + params["W_hh"] @ h + params["b_h"])
+        hs.append(h)
+    return hs
+
+
+def test_gradient_decay_matches_finite_differences():
+    """ln ||dh_T/dh_t|| against a centred-difference Jacobian of the real run."""
+    params = init_params(4, 3, rng=1, scale=1.0) | {"b_h": np.array([0.1, -0.2, 0.3])}
+    x = np.random.default_rng(2).integers(0, 4, 12)
+    lags, logs = gradient_decay(params, x, max_lag=4, n_ends=1)  # one end: the last step
+    assert lags.tolist() == [0, 1, 2, 3, 4] and logs[0] == 0.0
+    T = len(x) - 1
+    hs = _states(params, x, np.zeros(3))
+    for k in lags[1:]:
+        t = T - k  # perturb h_t, run the remaining k inputs, read h_T
+        J = np.empty((3, 3))
+        for j in range(3):
+            e = np.eye(3)[j] * 1e-6
+            up, down = (_states(params, x[t + 1 :], hs[t] + s * e)[-1] for s in (1, -1))
+            J[:, j] = (up - down) / 2e-6
+        assert logs[k] == pytest.approx(np.log(np.linalg.norm(J, 2)), abs=1e-7)
+
+
+def test_gradient_decay_of_a_contraction():
+    """W_hh = 0.5 I with tiny states: every lag multiplies the norm by (almost) 0.5."""
+    params = {"W_xh": np.zeros((2, 3)), "W_hh": 0.5 * np.eye(2), "b_h": np.zeros(2)}
+    lags, logs = gradient_decay(params, np.zeros(30, dtype=int), max_lag=10, n_ends=5)
+    np.testing.assert_allclose(logs, lags * np.log(0.5), atol=1e-12)
+
+
+def test_tangent_start_is_a_unit_vector():
+    v = tangent_start(32)
+    assert v.shape == (32,) and np.linalg.norm(v) == pytest.approx(1.0) and np.all(v == v[0])

@@ -10,10 +10,10 @@ from rnnlib.draw import overview as draw
 from rnnlib.widgets import overview as views
 
 
-@pytest.mark.parametrize("N, patterns, weights", [(10, 1_024, 100), (20, 1_048_576, 400)])
-def test_patterns_against_weights(N, patterns, weights):
+@pytest.mark.parametrize("H, patterns, weights", [(10, 1_024, 100), (20, 1_048_576, 400)])
+def test_patterns_against_weights(H, patterns, weights):
     fig, ax = new_figure()
-    assert draw.update_capacity(draw.draw_capacity(ax), N) == (patterns, weights)
+    assert draw.update_capacity(draw.draw_capacity(ax), H) == (patterns, weights)
 
 
 def test_three_processes_of_eight_units():
@@ -26,7 +26,16 @@ def test_the_setup_of_the_behaviours_section():
     assert W.shape == (32, 32)  # H = 32
     assert np.isclose(np.degrees(np.arctan2(W[1, 0], W[0, 0])), 36.0)  # 36 degrees per step
     assert dyn.CHAOS_THRESHOLD == 0.01
-    assert views.NEARBY == 1e-8 and views.SHOW_STEPS == 120
+    assert views.NEARBY == 1e-8 and views.SHOW_STEPS == 400 and views.BURN == 300
+    assert draw.PATH_TAIL == 60 and draw.PHASE_STEPS == 80
+    assert dyn.classify.__kwdefaults__ == {"burn": 300, "steps": 700}  # the 300-step transient
+
+
+def test_capacity_caveat():
+    H = 20
+    assert H * 2**H == 20_971_520  # "about 21 million bits"
+    assert H**2 * 64 == 25_600
+    assert (2 * H) ** 2 == 4 * H**2
 
 
 def test_the_three_examples_and_their_printed_exponents():
@@ -58,3 +67,50 @@ def test_fixed_points_of_the_example():
     points, radii = dyn.fixed_points(dynamics_weights(1.5, 0.0, 3))
     assert len(points) == 3 and radii[0] > 1 and np.all(radii[1:] < 1)
     assert np.linalg.norm(points[0]) < 1e-12  # the unstable one is the origin
+
+
+def test_fixed_point_exponent_is_ln_rho():
+    W = dynamics_weights(1.5, 0.0, 3)
+    points, radii = dyn.fixed_points(W)
+    np.testing.assert_allclose(points[1], -points[2], atol=1e-12)  # tanh is odd
+    np.testing.assert_allclose(radii[1], radii[2], rtol=1e-9)
+    lam = dyn.lyapunov_exponent(W, steps=3000)
+    assert f"{lam:.3f}" == f"{np.log(radii[1]):.3f}" == "-0.165" and f"{radii[1]:.3f}" == "0.848"
+    W = dynamics_weights(0.5, 0.0, 0)
+    rho0 = np.max(np.abs(np.linalg.eigvals(dyn.jacobian(W, np.zeros(32)))))
+    lam0 = dyn.lyapunov_exponent(W, steps=3000)
+    assert f"{lam0:.3f}" == f"{np.log(rho0):.3f}" == "-0.628"
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    from rnnlib.corpus import load_corpus, load_corpus_model, split
+
+    model = load_corpus_model()
+    return model, model.vocab.encode(split(load_corpus())[1])
+
+
+def test_gradients_decay_faster_along_real_text(shipped):
+    model, x = shipped
+    p = model.params
+    assert p["W_hh"].shape == (64, 64)
+    lags, logs = dyn.gradient_decay(p, x, max_lag=40, n_ends=60)
+    slope = draw.decay_slope(lags, logs)
+    lam_free = dyn.lyapunov_exponent(p["W_hh"], b_h=p["b_h"], steps=3000)
+    assert f"{slope:+.2f}" == "-0.28" and f"{lam_free:+.2f}" == "-0.13"
+    assert 1.8 < slope / lam_free < 2.4  # "about twice as fast"
+    assert f"{np.exp(logs[40]):.0e}" == "1e-04"
+    h, driven = np.zeros(64), []
+    for i in x:
+        h = np.tanh(p["W_xh"][:, i] + p["W_hh"] @ h + p["b_h"])
+        driven.append(1 - h**2)
+    free = 1 - dyn.trajectory(p["W_hh"], np.zeros(64), 3300, p["b_h"])[300:] ** 2
+    assert f"{np.mean(driven):.2f}" == "0.39" and f"{free.mean():.2f}" == "0.49"
+
+
+def test_oscillation_example_is_quasi_periodic_and_cycles_merge():
+    run = views.behaviour_run(2.0, 1.0, 0, T=3000)
+    assert run["label"] == "oscillation" and run["period"] is None  # quasi-periodic
+    assert abs(run["lyapunov"]) < 0.01
+    cycle = views.behaviour_run(2.5, 0.0, 3)  # a stable periodic orbit: lambda < 0
+    assert cycle["label"] == "oscillation" and cycle["period"] == 8 and cycle["lyapunov"] < -0.01

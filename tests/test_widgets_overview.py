@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from rnnlib import sequence_setup
+from rnnlib.draw import overview as draw
 from rnnlib.dynamics import LABELS
 from rnnlib.unroll import SETUPS
 from rnnlib.widgets import overview as views
@@ -25,8 +26,10 @@ def test_process_explorer_switches_shapes():
     pngs = set()
     for kind in SETUPS:
         view.controls["kind"].value = kind
-        assert view.result == sequence_setup(kind, 3, 3)
+        assert view.result == sequence_setup(kind, *draw.LENGTHS[kind])
         assert f"<td>{kind}</td>" in view.html.value
+        first = view.result["input_steps"][0] + 1
+        assert f"<td>{first}" in view.html.value  # steps counted from 1
         pngs.add(view.png())
     assert len(pngs) == len(SETUPS)  # each shape draws a different picture
 
@@ -58,18 +61,18 @@ def test_next_step_pairs():
     assert views.next_step_pairs("") == ([], [])
 
 
-@pytest.mark.parametrize("N", [1, 10, 20])
-def test_capacity_explorer(capacity, N):
+@pytest.mark.parametrize("H", [1, 10, 20])
+def test_capacity_explorer(capacity, H):
     view = capacity
     before = view.png()
-    view.controls["N"].value = N
+    view.controls["H"].value = H
     r = view.result
-    assert (r["patterns"], r["weights"]) == (2**N, N**2)
-    assert r["fsa"] == (2**N, 4**N) and r["rnn"] == (N, 2 * N)  # squares versus doubles
-    assert f"{4**N:,}" in view.html.value
-    assert (view.png() != before) == (N != 10)
-    assert len(view.frames) == 20  # N = 1..20 prerendered
-    view.controls["N"].value = 10
+    assert (r["patterns"], r["weights"]) == (2**H, H**2)
+    assert r["fsa"] == (2**H, 4**H) and r["rnn"] == (H, 2 * H)  # squares versus doubles
+    assert f"{4**H:,}" in view.html.value
+    assert (view.png() != before) == (H != 10)
+    assert len(view.frames) == 20  # H = 1..20 prerendered
+    view.controls["H"].value = 10
 
 
 @pytest.mark.parametrize(
@@ -114,8 +117,33 @@ def test_behaviours_labels_and_distances(behaviours, setting, label):
         assert r["dist"][-1] < 1e-20  # the two runs merge
     elif label == "oscillation":
         assert 1e-10 < r["dist"][-1] < 1e-6  # they keep their distance
+        assert "quasi-periodic" in view.html.value
     else:
         assert r["dist"][-1] > 0.1  # they fly apart
     assert f"{r['lyapunov']:+.4f}" in view.html.value
     for name, v in zip(("gain", "rotation", "seed"), (3.0, 0.0, 0), strict=True):
         view.controls[name].value = v
+
+
+def test_every_behaviour_state_agrees_with_its_label(behaviours):
+    """Over all 120 states: chaos is what grows, and the dashed d_0 e^(lambda t) follows the data.
+
+    The label and the exponent are measured over the same steps the distance panel shows.
+    """
+    for state, (_, table, r) in behaviours.frames.items():
+        dist, lam = r["dist"], r["lyapunov"]
+        growth = dist.max() / dist[0]
+        if r["label"] == "chaos":
+            assert growth > 100, state  # nearby runs part
+        else:
+            assert growth < 100, state  # they merge, or keep (roughly) their distance
+        big = np.flatnonzero(dist >= 1e-3)  # from here on the runs are no longer nearby
+        end = big[0] if big.size else len(dist)
+        t = np.flatnonzero(dist[:end] > 1e-13)[-1]  # the last step above rounding, still small
+        rate = np.log(dist[t] / dist[0]) / t  # the distance's mean rate while the runs are nearby
+        # the dashed d_0 e^(lambda t) follows it; chaotic rates fluctuate (and differ by machine)
+        low, high = (0.5, 2.5) if r["label"] == "chaos" else (0.6, 1.5)
+        assert low < rate / lam < high, state
+        assert ("no effect" in table) == (
+            state[1] == 1.0  # (gain, rotation, seed)
+        )

@@ -1,5 +1,5 @@
 """Figures for the overview notebook: graphs with and without cycles, the shapes of sequence
-problems, capacity (2^N states from N units), and the behaviours of an input-free RNN."""
+problems, capacity (2^H states from H units), and the behaviours of an input-free RNN."""
 
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
@@ -104,13 +104,21 @@ def phases_figure(runs):
     return _fixed_layout(fig, left=0.08, right=0.98, bottom=0.14, top=0.84, wspace=0.45), axes
 
 
-def draw_process(ax, kind, n_in=3, n_out=3):
+# (n_in, n_out) drawn per shape: the encoder-decoder is notebook 02's 'hel' -> 'lo' (T = 5)
+LENGTHS = {kind: (3, 2) if kind == "encoder-decoder" else (3, 3) for kind in EXAMPLES}
+
+
+def draw_process(ax, kind, n_in=None, n_out=None):
     """One process-sequence shape as boxes (inputs red, hidden blue, outputs green) and arrows.
 
     Which steps read an input and which give an output come from rnnlib.sequence_setup, the
     same description the unrolled network runs on. Inputs: ax; kind, one of EXAMPLES; n_in,
-    n_out the lengths. Returns (artists, setup) where setup is sequence_setup's dict.
+    n_out the lengths (None: LENGTHS[kind]). Returns (artists, setup), setup being
+    sequence_setup's dict (steps counted from 0 there).
     """
+    default = LENGTHS.get(kind, (3, 3))
+    n_in = default[0] if n_in is None else n_in
+    n_out = default[1] if n_out is None else n_out
     setup = sequence_setup(kind, n_in, n_out)
     art = []
     w, hgt = 0.6, 0.45
@@ -136,91 +144,161 @@ def draw_process(ax, kind, n_in=3, n_out=3):
     return art, setup
 
 
-def draw_capacity(ax, n_max=20):
-    """2^N binary activity vectors against N^2 recurrent weights, for N = 1..n_max (log scale).
+def draw_capacity(ax, h_max=20):
+    """2^H binary activity vectors against H^2 recurrent weights, for H = 1..h_max (log scale).
 
-    Inputs: ax; n_max the largest N. Returns a dict of artists for update_capacity.
+    Inputs: ax; h_max the largest H. Returns a dict of artists for update_capacity.
     """
-    n = np.arange(1, n_max + 1)
+    n = np.arange(1, h_max + 1)
     ax.semilogy(n, 2.0**n, color=COLORS["hidden"])
     ax.semilogy(n, n**2.0, color=COLORS["target"])
     ax.text(
-        n_max / 2,
-        2.0 ** (n_max / 2) * 8,
-        "$2^N$ activity vectors",
+        h_max / 2,
+        2.0 ** (h_max / 2) * 8,
+        "$2^H$ activity vectors",
         ha="right",
         color=COLORS["hidden"],
     )
-    ax.text(n_max, n_max**2 * 3, "$N^2$ weights", ha="right", color=COLORS["target"])
+    ax.text(h_max, h_max**2 * 3, "$H^2$ weights", ha="right", color=COLORS["target"])
     dots = ax.plot([1, 1], [2, 1], "o", color="0.1", ms=5)[0]
     vline = ax.axvline(1, color="0.5", lw=0.8, ls=":")
-    ax.set(xlabel="N hidden units", xlim=(0.5, n_max + 0.5), ylim=(0.7, 2.0 ** (n_max + 1)))
-    ax.set_xticks([1, *range(5, n_max + 1, 5)])
-    decades = np.arange(0, np.log10(2.0**n_max) + 1)
+    ax.set(xlabel="H hidden units", xlim=(0.5, h_max + 0.5), ylim=(0.7, 2.0 ** (h_max + 1)))
+    ax.set_xticks([1, *range(5, h_max + 1, 5)])
+    decades = np.arange(0, np.log10(2.0**h_max) + 1)
     ax.set_yticks(10.0 ** decades[:: max(1, len(decades) // 4)])
     ax.minorticks_off()  # fewer ticks: faster frames
     return {"dots": dots, "vline": vline}
 
 
-def update_capacity(art, N):
-    """Move the markers to N units; returns (2^N, N^2) as ints."""
-    art["dots"].set_data([N, N], [2.0**N, float(N * N)])
-    art["vline"].set_xdata([N, N])
-    return 2**N, N**2  # activity vectors, recurrent weights
+def update_capacity(art, H):
+    """Move the markers to H units; returns (2^H, H^2) as ints."""
+    art["dots"].set_data([H, H], [2.0**H, float(H * H)])
+    art["vline"].set_xdata([H, H])
+    return 2**H, H**2  # activity vectors, recurrent weights
 
 
-def draw_phases(axes, runs):
-    """Side by side, the paths of units 0 and 1 for several runs, each titled with its label.
+def behaviour_title(run):
+    """The label with what qualifies it: "point attractor, still settling", "oscillation,
+    period 8", "oscillation, quasi-periodic", or the bare label."""
+    if run["label"] == "point attractor" and not run["settled"]:
+        return "point attractor, still settling"
+    if run["label"] == "oscillation":
+        return "oscillation, " + (
+            "quasi-periodic" if run["period"] is None else f"period {run['period']}"
+        )
+    return run["label"]
 
-    Inputs: axes, one Axes per run; runs, dicts with hs (T+1, B, H), label, lyapunov.
+
+PHASE_STEPS = 80  # steps drawn per run in the static phase portraits
+
+
+def draw_phases(axes, runs, steps=PHASE_STEPS):
+    """Side by side, the path of units 0 and 1 for several runs, each titled with its label.
+
+    Each path is the run's first `steps` states from its start, dots joined in time order by a
+    thin line (a cycle retraces one closed polygon; chaos scribbles), the start a ring.
+    Inputs: axes, one Axes per run; runs, behaviour_run dicts (transient, hs, label, lyapunov).
     Returns the list of Line2D drawn.
     """
     lines = []
     for ax, run in zip(axes, runs, strict=True):
-        hs = run["hs"].reshape(len(run["hs"]), -1, run["hs"].shape[-1])[:, 0]  # first start
-        lines += ax.plot(hs[:, 0], hs[:, 1], ".", color=COLORS["hidden"], ms=3)
-        lines += ax.plot(hs[:1, 0], hs[:1, 1], "o", color=COLORS["input"], ms=5)  # the start
+        hs = np.vstack([run["transient"], run["hs"][1:, 0]])[: steps + 1]  # one run from its start
+        lines += ax.plot(hs[:, 0], hs[:, 1], "-", color=COLORS["hidden"], lw=0.6, alpha=0.6)
+        lines += ax.plot(hs[:, 0], hs[:, 1], ".", color=COLORS["hidden"], ms=4)
+        lines += ax.plot(hs[:1, 0], hs[:1, 1], "o", mfc="none", mec="0.1", ms=8, mew=1.2)
+        ax.annotate("start", hs[0, :2], xytext=(6, 6), textcoords="offset points", fontsize=9)
         lam = round(run["lyapunov"], 1) + 0.0  # + 0.0 turns -0.0 into 0.0
-        ax.set_title(f"{run['label']}\n$\\lambda$ ≈ {lam:+.1f} per step", fontsize=10)
+        ax.set_title(f"{behaviour_title(run)}\n$\\lambda$ ≈ {lam:+.1f} per step", fontsize=10)
         ax.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), xlabel="$h_t[0]$", ylabel="$h_t[1]$")
         ax.set_aspect("equal")
     return lines
 
 
-def draw_behaviour(axes, T):
-    """Two panels for an input-free RNN run from two nearby starts: the path of units 0 and 1,
-    and the distance between the runs (log scale) beside the line d_0 exp(lambda t).
+DIST_FLOOR = 1e-40  # distances below this are drawn at it (the axis' bottom)
+ROUNDING = 1e-16  # float64's resolution of a state of size ~1: two runs cannot get closer
+PATH_TAIL = 60  # the last steps of the two runs drawn in the behaviours view's path panel
 
-    Inputs: axes, 2 Axes; T the number of steps shown. Returns a dict of artists.
+
+def draw_behaviour(axes, T, burn):
+    """Two panels for an input-free RNN: the path of units 0 and 1 (the `burn` transient steps
+    in grey, then the last PATH_TAIL steps of two runs from nearby states, joined in time
+    order), and the distance between
+    the two runs over the T steps after the nudge (log scale) beside the line d_0 exp(lambda t).
+
+    Inputs: axes, 2 Axes; T the steps after the nudge; burn the transient's steps.
+    Returns a dict of artists.
     """
     ax_p, ax_d = axes
     t = np.arange(T + 1)
-    colors = (COLORS["hidden"], COLORS["input"])
     art = {
-        "path": [ax_p.plot([], [], ".", color=c, ms=3, alpha=0.8)[0] for c in colors],
+        "path": [
+            ax_p.plot([], [], "-", color="0.75", lw=0.6)[0],  # the transient
+            ax_p.plot([], [], ".-", color=COLORS["hidden"], ms=3, lw=0.4)[0],  # run 1
+            ax_p.plot([], [], "x", color="0.1", ms=3, mew=0.8)[0],  # run 2, nudged
+        ],
         "dist": ax_d.semilogy(t, 1 + 0 * t, color="0.1", lw=1.0)[0],
         "rate": ax_d.semilogy(t, 1 + 0 * t, "--", color=COLORS["target"])[0],  # d_0 e^{lambda t}
     }
     ax_p.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), xlabel="$h_t[0]$", ylabel="$h_t[1]$")
     ax_p.set(xticks=[-1, 0, 1], yticks=[-1, 0, 1], aspect="equal")
-    ax_d.set(xlim=(0, T), ylim=(1e-14, 1e1), xlabel="t", ylabel="distance between the runs")
-    ax_d.set_yticks([1e-12, 1e-8, 1e-4, 1], ["1e-12", "1e-8", "1e-4", "1"])  # no mathtext
-    ax_d.set_xticks(np.linspace(0, T, 4).round())
+    ax_p.set_title(f"grey: steps 0-{burn}; last {PATH_TAIL}: run 1 dots, run 2 x", fontsize=9)
+    ax_d.set(xlim=(0, T), ylim=(DIST_FLOOR, 1e2), ylabel="distance between the runs")
+    ax_d.set_xlabel(f"steps after the nudge at step {burn}")
+    ax_d.set_yticks([1e-40, 1e-30, 1e-20, 1e-10, 1], ["1e-40", "1e-30", "1e-20", "1e-10", "1"])
+    ax_d.set_xticks(np.linspace(0, T, 5).round())
     ax_d.minorticks_off()  # few ticks and no legend: text is most of a frame's cost
+    ax_d.axhline(ROUNDING, color="0.6", lw=0.6, ls=":")  # next to a state h* != 0 they stop here
+    ax_d.text(T, ROUNDING / 10, "float64 rounding ", ha="right", va="top", fontsize=8, color="0.4")
     art["title"] = ax_d.set_title(" ", fontsize=10)
     return art
 
 
-def update_behaviour(art, hs, lam, label):
-    """Show runs hs (T+1, 2, H) from two nearby starts, their distance and d_0 exp(lam t).
-
-    Returns the distances (T+1,) between the two runs.
-    """
+def update_behaviour(art, run, title):
+    """Show a behaviour_run dict: the transient, the two runs hs (T+1, 2, H), their distance
+    and d_0 exp(lambda t); set the distance panel's title. Returns the distances (T+1,)."""
+    hs = run["hs"]
+    art["path"][0].set_data(run["transient"][:, 0], run["transient"][:, 1])
     for k in range(2):
-        art["path"][k].set_data(hs[:, k, 0], hs[:, k, 1])
+        art["path"][k + 1].set_data(hs[-PATH_TAIL:, k, 0], hs[-PATH_TAIL:, k, 1])
     dist = np.linalg.norm(hs[:, 0] - hs[:, 1], axis=1)  # ||h_t - h'_t||
     t = np.arange(len(hs))
-    art["dist"].set_ydata(np.maximum(dist, 1e-14))
-    art["rate"].set_ydata(np.clip(dist[0] * np.exp(lam * t), 1e-14, 1e2))  # d_0 e^{lambda t}
-    art["title"].set_text(f"{label}: λ = {lam:+.3f} per step")
+    art["dist"].set_ydata(np.maximum(dist, DIST_FLOOR))
+    rate = dist[0] * np.exp(run["lyapunov"] * t)  # d_0 e^{lambda t}
+    art["rate"].set_ydata(np.clip(rate, DIST_FLOOR, 1e2))
+    art["title"].set_text(title)
     return dist
+
+
+def decay_slope(lags, logs, first=10):
+    """The least-squares slope of logs against lags from lag `first` on (the early lags
+    carry the first steps' transient): the per-step rate of ln ||dh_T/dh_{T-k}||."""
+    return float(np.polyfit(lags[first:], logs[first:], 1)[0])
+
+
+def decay_figure(lags, logs, lam_free, first=10):
+    """ln ||dh_T/dh_{T-k}|| against the lag k along real text (dots), its fitted line from lag
+    `first`, and a line of slope lam_free (the input-free system's exponent) through the same
+    point at lag `first`. Returns (fig, ax)."""
+    fig, ax = new_figure(5.6, 3.0)
+    slope = decay_slope(lags, logs, first)
+    k = lags[first:]
+    ax.plot(lags[1:], logs[1:], "o", color=COLORS["hidden"], ms=4, label="along held-out text")
+    ax.plot(
+        k,
+        logs[first] + slope * (k - first),
+        "-",
+        color="0.2",
+        lw=1.0,
+        label=f"fitted slope {slope:+.2f} per step",
+    )
+    ax.plot(
+        k,
+        logs[first] + lam_free * (k - first),
+        "--",
+        color="0.5",
+        lw=1.0,
+        label=f"input-free exponent {lam_free:+.2f} per step",
+    )
+    ax.set(xlabel="lag k = T - t (steps)", ylabel="mean ln ||dh_T / dh_t||")
+    ax.legend(fontsize=9, frameon=False)
+    return fig, ax

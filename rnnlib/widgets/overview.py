@@ -8,11 +8,12 @@ import numpy as np
 
 from ..draw import overview as draw
 from ..draw.style import new_figure
-from ..dynamics import classify, dynamics_weights, start_state, trajectory
+from ..dynamics import classify, dynamics_weights, start_state, tangent_start, trajectory
 from ..vocab import Vocab
 from .view import FigureView
 
-SHOW_STEPS = 120  # steps drawn in the behaviours view
+BURN = 300  # steps of transient before the nudge
+SHOW_STEPS = 400  # steps after the nudge: drawn, and the window the label is measured over
 NEARBY = 1e-8  # distance between the two starts
 GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)  # the behaviours view's grid: 6 x 5 x 4 = 120 frames
 ROTATIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -29,8 +30,14 @@ def _table(rows):
     return f"<table style='border-collapse:collapse;text-align:center'>{body}</table>"
 
 
+def _steps(steps):
+    """Steps counted from 1, as in the notebooks' formulas: [0, 1, 2] -> "1, 2, 3"."""
+    return ", ".join(str(t + 1) for t in steps)
+
+
 def process_explorer(kind="many-to-many"):
-    """The five process-sequence shapes, one at a time, chosen with toggle buttons.
+    """The five process-sequence shapes, one at a time, chosen with toggle buttons; the table
+    numbers the steps from 1.
 
     Returns a FigureView; its result is rnnlib.sequence_setup's dict for the shape shown.
     """
@@ -47,8 +54,13 @@ def process_explorer(kind="many-to-many"):
     def table(values, setup):
         return _table(
             [
-                ["shape", "T", "inputs at t", "outputs at t"],
-                [setup["kind"], setup["T"], setup["input_steps"], setup["loss_steps"]],
+                ["shape", "T", "inputs at t =", "outputs at t ="],
+                [
+                    setup["kind"],
+                    setup["T"],
+                    _steps(setup["input_steps"]),
+                    _steps(setup["loss_steps"]),
+                ],
             ]
         )
 
@@ -106,20 +118,20 @@ def next_step_view(text="hello"):
     return TextView(text)
 
 
-def capacity_explorer(N=10, n_max=20):
-    """A slider for N hidden units: 2^N activity vectors against N^2 weights; the table adds,
+def capacity_explorer(H=10, h_max=20):
+    """A slider for H hidden units: 2^H activity vectors against H^2 weights; the table adds,
     for two independent processes, an FSA's squared states against an RNN's doubled units.
 
-    Returns a FigureView; its result is a dict N, patterns (2^N), weights (N^2), fsa (states
-    for one and two processes: 2^N, 4^N), rnn (units for one and two processes: N, 2N).
+    Returns a FigureView; its result is a dict H, patterns (2^H), weights (H^2), fsa (states
+    for one and two processes: 2^H, 4^H), rnn (units for one and two processes: H, 2H).
     """
     fig, ax = new_figure(5.0, 3.0)
-    art = draw.draw_capacity(ax, n_max)
+    art = draw.draw_capacity(ax, h_max)
 
-    def update(N):
-        patterns, weights = draw.update_capacity(art, N)
-        fsa, rnn = (2**N, (2**N) ** 2), (N, 2 * N)  # an FSA squares its states, an RNN doubles
-        return {"N": N, "patterns": patterns, "weights": weights, "fsa": fsa, "rnn": rnn}
+    def update(H):
+        patterns, weights = draw.update_capacity(art, H)
+        fsa, rnn = (2**H, (2**H) ** 2), (H, 2 * H)  # an FSA squares its states, an RNN doubles
+        return {"H": H, "patterns": patterns, "weights": weights, "fsa": fsa, "rnn": rnn}
 
     def table(values, r):
         return _table(
@@ -132,41 +144,49 @@ def capacity_explorer(N=10, n_max=20):
             ]
         )
 
-    slider = widgets.IntSlider(value=N, min=1, max=n_max, description="N units")
-    return FigureView(fig, update, {"N": slider}, table=table)
+    slider = widgets.IntSlider(value=H, min=1, max=h_max, description="H units")
+    return FigureView(fig, update, {"H": slider}, table=table)
 
 
-def behaviour_run(gain, rotation, seed, T=SHOW_STEPS, steps=700):
-    """Classify the system dynamics_weights(gain, rotation, seed) from start_state(H) (the
-    exponent averaged over `steps` steps) and run it from that start and one NEARBY away for T
-    steps. Returns a dict: label, lyapunov, period, hs (T+1, 2, H)."""
+def behaviour_run(gain, rotation, seed, T=SHOW_STEPS, burn=BURN):
+    """Run the system dynamics_weights(gain, rotation, seed) from start_state(H) for `burn`
+    steps (the transient), then nudge the state by NEARBY along the exponent's start direction
+    and run both copies T more steps. The label and the Lyapunov exponent come from those same
+    T steps (classify with burn 0 from the state at the nudge), so what is drawn is what is
+    measured. Returns a dict: label, lyapunov, period, settled (see classify), transient
+    (burn+1, H) the states before the nudge, hs (T+1, 2, H) the two runs after it."""
     W_hh = dynamics_weights(gain, rotation, seed)
-    h0 = start_state(W_hh.shape[0])
-    u = np.random.default_rng(1).standard_normal(len(h0))  # direction of the nudge
-    c = classify(W_hh, h0, steps=steps)
-    hs = trajectory(W_hh, np.stack([h0, h0 + NEARBY * u / np.linalg.norm(u)]), T)  # (T+1, 2, H)
-    return {"label": c["label"], "lyapunov": c["lyapunov"], "period": c["period"], "hs": hs}
+    H = W_hh.shape[0]
+    transient = trajectory(W_hh, start_state(H), burn)
+    h_b = transient[-1]  # the state at the nudge
+    hs = trajectory(W_hh, np.stack([h_b, h_b + NEARBY * tangent_start(H)]), T)  # (T+1, 2, H)
+    c = classify(W_hh, h_b, burn=0, steps=T)
+    keys = ("label", "lyapunov", "period", "settled")
+    return {**{k: c[k] for k in keys}, "transient": transient, "hs": hs}
 
 
 def behaviours_explorer(gain=3.0, rotation=0.0, seed=0):
-    """Sliders for gain, rotation and seed of h_{t+1} = tanh(W_hh h_t): the path, two nearby
-    starts, their distance and the Lyapunov exponent, labelled point attractor / oscillation /
-    chaos. Returns a FigureView; its result is behaviour_run's dict plus dist (T+1,)."""
+    """Sliders for gain, rotation and seed of h_{t+1} = tanh(W_hh h_t): the path (transient,
+    then two runs from nearby states), their distance beside d_0 e^(lambda t), and the label,
+    all over the same window. Returns a FigureView; its result is behaviour_run's dict plus
+    dist (T+1,)."""
     fig, axes = new_figure(7.0, 3.0, ncols=2)
-    art = draw.draw_behaviour(axes, SHOW_STEPS)
+    art = draw.draw_behaviour(axes, SHOW_STEPS, BURN)
 
     def update(gain, rotation, seed):
         run = behaviour_run(gain, rotation, seed)
-        run["dist"] = draw.update_behaviour(art, run["hs"], run["lyapunov"], run["label"])
+        title = f"{draw.behaviour_title(run)}, λ = {run['lyapunov']:+.3f}"
+        run["dist"] = draw.update_behaviour(art, run, title)
         return run
 
     def table(values, r):
-        period = "none (quasi-periodic)" if r["period"] is None else r["period"]
-        rows = [["label", r["label"]], ["Lyapunov exponent", f"{r['lyapunov']:+.4f}"]]
-        rows += [["distance at t=0", f"{r['dist'][0]:.1e}"]]
-        rows += [[f"distance at t={SHOW_STEPS}", f"{r['dist'][-1]:.1e}"]]
-        if r["label"] == "oscillation":
-            rows.append(["period", period])
+        window = f"steps {BURN}-{BURN + SHOW_STEPS}"
+        rows = [["behaviour", draw.behaviour_title(r)]]
+        rows += [[f"Lyapunov exponent ({window})", f"{r['lyapunov']:+.4f} per step"]]
+        rows += [[f"distance at the nudge (step {BURN})", f"{r['dist'][0]:.1e}"]]
+        rows += [[f"distance {SHOW_STEPS} steps later", f"{r['dist'][-1]:.1e}"]]
+        if values["rotation"] == 1.0:
+            rows.append(["seed", "no effect: at rotation 1, W_hh = gain R has no random part"])
         return _table([["quantity", "value"]] + rows)
 
     controls = {  # selection sliders: every state can sit in the page (see FigureView)

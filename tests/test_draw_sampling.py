@@ -66,6 +66,17 @@ def test_entropy_curve_marker_and_ceiling():
     assert ax.get_ylim()[1] > np.log(4)
     marker.set_data([1.0], [0.5])
     assert list(marker.get_xdata()) == [1.0]
+    assert ax.get_ylim()[0] < 0  # a curve at entropy 0 (top-k = 1) is drawn above the spine
+
+
+@pytest.mark.parametrize("k, shown", [(1, True), (3, True), (4, False)])
+def test_top_k_ceiling_is_ln_k(k, shown):
+    fig, ax = new_figure(4, 3)
+    art = draw.top_k_ceiling(ax, np.linspace(0, 5, 11))
+    line, text = draw.set_top_k_ceiling(art, k, 4)
+    assert line.get_visible() == text.get_visible() == shown
+    np.testing.assert_allclose(line.get_ydata(), np.log(k))
+    assert text.get_text().startswith(f"ln {k}")
 
 
 def test_loss_curve_plots_the_given_history():

@@ -123,15 +123,57 @@ def test_held_out_loss_is_recorded_and_below_uniform(model):
     assert loss < np.log(len(model.vocab)) - 1.0
 
 
-def test_curves_start_at_uniform_and_held_out_flattens(model):
+def test_curves_start_at_uniform_and_both_still_fall(model):
     meta, log_v = model.meta, np.log(len(model.vocab))
     held, its = meta["held_out_loss_per_char"], meta["held_out_iterations"]
-    smooth = meta["smooth_loss_per_char"]
+    smooth, raw = meta["smooth_loss_per_char"], meta["loss_per_char"]
     assert held[0] == pytest.approx(log_v, abs=0.01) and its[0] == 0
-    assert smooth[0] == pytest.approx(log_v, abs=0.01)
-    late = its >= 2 * meta["n_iters"] // 3  # the last third of training
-    assert np.ptp(held[late]) < 0.1  # held-out: flat
+    assert smooth[0] == pytest.approx(log_v, abs=0.01) and meta["smoothing"] == 0.99
+    at = dict(zip(its.tolist(), held, strict=True))
+    assert f"{at[1000]:.3f}" == "1.940" and f"{at[3000]:.3f}" == "1.715"
+    assert f"{raw[-100:].mean():.2f}" == "1.49"
+    assert f"{at[3000] - raw[-100:].mean():.2f}" == "0.22"
     assert smooth[2 * meta["n_iters"] // 3] - smooth[-1] > 0.05  # training: still falling
+
+
+def test_the_running_average_lags_above_the_held_out_curve_until_about_800(model):
+    meta = model.meta
+    held, its = meta["held_out_loss_per_char"], meta["held_out_iterations"]
+    smooth, raw = meta["smooth_loss_per_char"], meta["loss_per_char"]
+    inside = (its > 0) & (its < len(smooth))
+    above = its[inside][smooth[its[inside]] > held[inside]]
+    assert above.min() == 50 and above.max() == 800 and len(above) == 16  # 50, 100, ..., 800
+    for i, h in zip(its[inside], held[inside], strict=True):  # the chunks themselves: lower
+        assert raw[max(i - 10, 0) : i + 10].mean() < h, i
+    assert 1 / (1 - meta["smoothing"]) == pytest.approx(100)  # "about the last 100 iterations"
+
+
+def test_baselines_units_and_the_unigram_plateau(model):
+    from rnnlib import baselines
+
+    meta = model.meta
+    train_text, held_text = split(load_corpus(), meta["held_out_fraction"])
+    base = baselines.baseline_losses(train_text, held_text, model.vocab)
+    assert f"{base['unigram']:.3f}" == "2.966" and f"{base['bigram']:.3f}" == "2.303"
+    loss = meta["held_out_loss"]
+    assert f"{baselines.bits(loss):.2f}" == "2.47" and f"{baselines.perplexity(loss):.2f}" == "5.56"
+    held, its = meta["held_out_loss_per_char"], meta["held_out_iterations"]
+    plateau = held[(its >= 50) & (its <= 150)]
+    assert 2.94 <= plateau.min() and plateau.max() <= 2.975  # "2.94 to 2.97"
+    assert np.all(np.abs(plateau - base["unigram"]) < 0.03)
+    beats = its[held < base["bigram"]]
+    assert beats.min() == 400 and np.all(held[its >= 400] < base["bigram"])
+
+
+def test_temperature_keeps_the_ranking_and_ties_share_the_mass(start):
+    _, _, y = start
+    order = np.argsort(-y, kind="stable")
+    for tau in [t for t in views.TEMPERATURES if t > 0]:
+        p = next_distribution(y, tau)
+        assert np.all(np.diff(p[order]) <= 0)  # the same order at every temperature
+    tied = np.array([1.0, 3.0, 3.0, 0.0])
+    np.testing.assert_allclose(next_distribution(tied, 1e-3), [0, 0.5, 0.5, 0], atol=1e-12)
+    assert next_distribution(tied, 0.0).tolist() == [0, 1, 0, 0]  # tau = 0: the first of them
 
 
 def test_samples_show_words_emerging(model):

@@ -154,8 +154,12 @@ def test_temperature_explorer_each_control(temp_view, random_model, control, val
     assert r["text"] == vocab.decode(want)
     bars = view.fig.axes[0].patches
     assert [b.get_height() for b in bars] == pytest.approx(p.tolist())
-    marker = view.fig.axes[1].get_lines()[-1]
+    marker = next(ln for ln in view.fig.axes[1].get_lines() if ln.get_marker() == "o")
     assert list(marker.get_xdata()) == [vals["temperature"]]
+    dashed = [ln for ln in view.fig.axes[1].get_lines() if ln.get_linestyle() == "--"]
+    ceiling = [ln for ln in dashed if ln.get_visible() and ln.get_color() == COLORS["hidden"]]
+    k_lines = [ln for ln in ceiling if np.allclose(ln.get_ydata(), np.log(vals["top_k"]))]
+    assert (len(k_lines) > 0) == (vals["top_k"] < len(vocab))  # the line ln k, when k < V
     assert list(marker.get_ydata()) == pytest.approx([r["entropy"]])
     assert np.isfinite(r["entropy"]) and f"{r['entropy']:.3f} nats" in view.html.value
 

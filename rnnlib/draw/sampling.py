@@ -131,11 +131,33 @@ def entropy_curve(ax, temperatures, entropies, log_v):
     ax.text(temperatures[-1], log_v, "ln V", va="bottom", ha="right", fontsize=9, color=GREY)
     (marker,) = ax.plot([], [], "o", color=COLORS["target"], ms=8, clip_on=False)
     ax.set_xlim(0.0, temperatures[-1])
-    ax.set_ylim(0.0, 1.08 * log_v)
+    ax.set_ylim(-0.06 * log_v, 1.08 * log_v)  # a curve at 0 (top-k = 1) stays above the spine
     ax.set_xlabel("temperature")
     ax.set_ylabel("entropy (nats)")
     ax.spines[["top", "right"]].set_visible(False)
     return line, marker
+
+
+def top_k_ceiling(ax, temperatures):
+    """The ceiling ln k of the entropy under top-k, a dashed line with its label (hidden until
+    set_top_k_ceiling shows it). Returns (line, text) for set_top_k_ceiling."""
+    (line,) = ax.plot([temperatures[0], temperatures[-1]], [0.0, 0.0], ls="--", lw=1.0)
+    line.set_color(COLORS["hidden"])
+    text = ax.text(temperatures[-1], 0.0, "", va="bottom", ha="right", fontsize=9)
+    text.set_color(COLORS["hidden"])
+    return line, text
+
+
+def set_top_k_ceiling(art, k, V):
+    """Show the line ln k (the most entropy k characters can have), or hide it when k >= V."""
+    line, text = art
+    shown = k < V
+    line.set_visible(shown)
+    text.set_visible(shown)
+    line.set_ydata([np.log(k), np.log(k)])
+    text.set_y(np.log(k))
+    text.set_text(f"ln {k}" if k > 1 else "ln 1 = 0")
+    return [line, text]
 
 
 def loss_curve(ax, iterations, loss, *, label="loss per character", log_v=None, background=None):

@@ -129,12 +129,14 @@ def temperature_explorer(
     bars = draw.distribution_bars(ax_p, vocab.chars)
     ax_p.set_title(f"next character after {prompt!r}", fontsize=10)
     line, marker = draw.entropy_curve(ax_h, grid, curves[V], log_v)
+    ceiling = draw.top_k_ceiling(ax_h, grid)
 
     def update(temperature, top_k, seed):
         p = next_distribution(y, temperature, top_k)
         ent = entropy(p)
         draw.set_distribution(bars, p)
         line.set_ydata(curves[top_k])
+        draw.set_top_k_ceiling(ceiling, top_k, V)
         marker.set_data([temperature], [ent])
         text = vocab.decode(
             sample(params, h, seed_ix, n, temperature=temperature, top_k=top_k, rng=seed)
@@ -143,7 +145,14 @@ def temperature_explorer(
 
     def table(values, result):
         return (
-            f"<p>entropy {result['entropy']:.3f} nats (uniform: ln V = {log_v:.3f}); "
+            f"<p>entropy {result['entropy']:.3f} nats (uniform: ln V = {log_v:.3f}"
+            + (
+                f"; top-{values['top_k']}: at most ln {values['top_k']} = "
+                f"{np.log(values['top_k']):.3f}"
+                if values["top_k"] < V
+                else ""
+            )
+            + "); "
             f"largest probability {result['p'].max():.3f}</p>"
             f"<p>sample with seed {values['seed']}:</p>"
             f"{_text_html(prompt + result['text'])}"
@@ -156,7 +165,7 @@ def temperature_explorer(
         "top_k": widgets.SelectionSlider(options=ks, value=V, description="top-k"),
         "seed": widgets.IntSlider(value=0, min=0, max=seeds - 1, description="seed"),
     }
-    animated = [*bars, line, marker]
+    animated = [*bars, line, marker, *ceiling]
     return FigureView(
         fig,
         update,

@@ -16,6 +16,7 @@ Batched states are rows (B, H), so batched code computes h @ W_hh.T.
 import numpy as np
 
 from . import _check
+from .units import hidden_states
 
 LABELS = ("point attractor", "oscillation", "chaos")
 CHAOS_THRESHOLD = 0.01  # a Lyapunov exponent above this (per step) is called chaos
@@ -232,31 +233,16 @@ def gradient_decay(params, inputs, *, max_lag=40, n_ends=60, h0=None):
     Returns (lags (max_lag + 1,) = 0 .. max_lag, mean ln ||dh_T/dh_{T-k}|| (max_lag + 1,),
     0 at lag 0). Its slope is the input-driven counterpart of the Lyapunov exponent.
     """
-    W_hh, b_h = _system(params["W_hh"], params["b_h"])
-    W_xh = np.asarray(params["W_xh"], dtype=np.float64)
-    H = W_hh.shape[0]
-    if W_xh.ndim != 2 or W_xh.shape[0] != H:
-        raise ValueError(f"W_xh has shape {W_xh.shape}, expected ({H}, V)")
-    x = np.asarray(inputs)
-    if (
-        x.ndim != 1
-        or not np.issubdtype(x.dtype, np.integer)
-        or np.any((x < 0) | (x >= W_xh.shape[1]))
-    ):
-        raise ValueError(f"inputs must be a 1-D sequence of indices in [0, {W_xh.shape[1]})")
+    W_hh, _ = _system(params["W_hh"], params["b_h"])
     max_lag = _check.positive_int("max_lag", max_lag)
     n_ends = _check.positive_int("n_ends", n_ends)
-    if len(x) <= max_lag:
-        raise ValueError(f"need more than max_lag = {max_lag} inputs, got {len(x)}")
-    h = np.zeros(H) if h0 is None else _start(h0, H)
-    hs = np.empty((len(x), H))
-    for t, i in enumerate(x):
-        h = np.tanh(W_xh[:, i] + W_hh @ h + b_h)
-        hs[t] = h
-    ends = np.unique(np.linspace(len(x) - 1, max_lag, n_ends).round().astype(int))  # 1: the last
+    hs = hidden_states(params, inputs, h0)  # checks the shapes and the indices
+    if len(hs) <= max_lag:
+        raise ValueError(f"need more than max_lag = {max_lag} inputs, got {len(hs)}")
+    ends = np.unique(np.linspace(len(hs) - 1, max_lag, n_ends).round().astype(int))  # 1: the last
     logs = np.zeros((len(ends), max_lag + 1))
     for a, T in enumerate(ends):
-        P = np.eye(H)
+        P = np.eye(len(W_hh))
         for k in range(1, max_lag + 1):
             s = T - k + 1
             P = P @ ((1 - hs[s] ** 2)[:, None] * W_hh)  # dh_T/dh_{s-1} = (dh_T/dh_s) J_s

@@ -161,7 +161,10 @@ def test_dynamics_weights():
         (lambda: gradient_decay(SMALL, [[0, 1]]), "1-D sequence"),
         (lambda: gradient_decay(SMALL, [0, 1], max_lag=5), "more than max_lag = 5 inputs, got 2"),
         (lambda: gradient_decay(SMALL, [0, 1], max_lag=0), "max_lag must be a positive integer"),
-        (lambda: gradient_decay(SMALL | {"W_xh": np.ones((2, 4))}, [0]), "W_xh has shape (2, 4)"),
+        (
+            lambda: gradient_decay(SMALL | {"W_xh": np.ones((2, 4))}, [0]),
+            "W_xh (2, 4), W_hh (3, 3)",
+        ),
     ],
 )
 def test_bad_input(call, words):

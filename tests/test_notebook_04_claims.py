@@ -9,11 +9,12 @@ import numpy as np
 import pytest
 from rounding import nudge_every_update
 
-from rnnlib import hello, init_params, sample, sample_steps
+from rnnlib import hello, init_params, sample, sample_steps, units
 from rnnlib.corpus import load_corpus, load_corpus_model, split
 from rnnlib.sampling import entropy, next_distribution
 from rnnlib.training import per_char_loss, train
 from rnnlib.widgets import sampling as views
+from rnnlib.widgets import units as unit_views
 
 NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_sampling.ipynb"
 PROMPT = "the robot "
@@ -215,3 +216,31 @@ def test_own_text_is_learned_and_recited_from_its_own_words(nudge):
     words = re.findall(r"[a-z]+", my_text[0] + mine.vocab.decode(ix))[:-1]  # whole words
     own = set(re.findall(r"[a-z]+", my_text))
     assert len(words) > 15 and np.mean([w in own for w in words]) >= 0.8
+
+
+def test_what_the_hidden_units_track(model):
+    _, held = split(load_corpus(), model.meta["held_out_fraction"])
+    assert len(held) == 3707 and model.params["W_hh"].shape == (64, 64)
+    corr = units.correlations(
+        units.hidden_states(model.params, model.vocab.encode(held)), units.text_features(held)
+    )
+    best = {name: (u, r) for name, u, r in units.best_units(corr)}
+    strong = {name for name, (u, r) in best.items() if abs(r) > 0.5}
+    assert strong == {
+        "just read a space",
+        "just read a letter",
+        "just read a vowel",
+        "letters into the word",
+    }
+    assert best["letters into the word"][0] == 30 and best["just read a space"][0] == 40
+    for name in ("characters into the line", "inside quotes"):
+        assert np.abs(corr[name]).max() <= 0.115  # "at most 0.11"
+    r30 = {name: corr[name][30] for name in corr}
+    assert f"{r30['letters into the word']:+.2f}" == "-0.63"
+    assert f"{r30['just read a space']:+.2f}" == "+0.38"
+    assert f"{r30['just read a letter']:+.2f}" == "-0.44"
+    view = unit_views.units_explorer(model.params, model.vocab, held)
+    assert view.result["unit"] == 40  # the strongest
+    W, space = model.params["W_xh"], model.vocab.index[" "]
+    assert f"{W[40, space]:+.2f}" == "-1.51" and f"{np.abs(W).mean():.2f}" == "0.68"
+    assert abs(W[40, space]) > 2 * np.abs(W).mean()

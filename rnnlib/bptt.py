@@ -158,3 +158,30 @@ def loss_and_grads(params, inputs, targets, h_prev):
     }
     h_last = hs[T, 0] if single else hs[T]
     return float(loss), grads, h_last.copy()
+
+
+def chunked_loss_and_grads(params, inputs, targets, h_prev, k):
+    """Truncated BPTT in chunks of k steps: the loss and its gradient summed over the chunks.
+
+    The steps are cut into chunks 0..k-1, k..2k-1, ... (the last may be shorter). Each chunk is
+    one loss_and_grads call started from the state the previous chunk ended in: the forward pass
+    carries h across the boundary, the backward pass stops there (the state entering a chunk is
+    a constant). A loss at position j of its chunk thus reaches back j steps. This is one pass of
+    rnnlib.train over the same chunks, with the gradients added instead of applied after each
+    chunk. k >= T is one call, i.e. full BPTT.
+    Inputs: as loss_and_grads (params, inputs, targets (T,) or (T, B), h_prev); k an int >= 1.
+    Returns loss (float, the full sequence's loss: truncation changes only the gradient), grads
+    (the exact gradient of the chunked objective, the sum of each chunk's loss with its starting
+    state held constant) and h_last (shaped like h_prev).
+    """
+    X, _, _, _ = check_sequences(params, inputs, targets, h_prev)
+    k = _check.positive_int("k", k)
+    inputs, targets = np.asarray(inputs), np.asarray(targets)
+    loss, grads, h = 0.0, None, h_prev
+    for start in range(0, X.shape[0], k):
+        part, g, h = loss_and_grads(
+            params, inputs[start : start + k], targets[start : start + k], h
+        )
+        loss += part
+        grads = g if grads is None else {name: grads[name] + g[name] for name in grads}
+    return loss, grads, h

@@ -65,10 +65,10 @@ def orthogonal(H, rng):
 def radius_run(rho, *, T=15, H=8, k=None, seed=0, input_scale=1e-4):
     """Many-to-one BPTT with W_hh = rho * Q (Q orthogonal), so W_hh's spectral radius is rho.
 
-    Inputs: rho > 0; T steps; H hidden units; k truncation (None: full BPTT); seed; input_scale
-    the size of W_xh (small keeps tanh near its linear range, where each step back multiplies
-    ||dL/dh_t|| by about rho). Inputs are random characters of [h, e, l, o], the loss sits at
-    the last step only.
+    Inputs: rho > 0; T steps; H hidden units; k chunked truncation (None: full BPTT); seed;
+    input_scale the size of W_xh (small keeps tanh near its linear range, where each step back
+    multiplies ||dL/dh_t|| by about rho). Inputs are random characters of [h, e, l, o], the
+    loss sits at the last step only.
     Returns loss, grads and the trace of unroll_loss_and_grads (dh_norms (T,), dW_hh_t (T, H, H)).
     """
     rng = np.random.default_rng(seed)

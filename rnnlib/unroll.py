@@ -4,6 +4,9 @@ Inputs are dense vectors xs (T, B, D) (a step without input is a row of zeros), 
 runs every process-sequence shape: which steps get an input and which carry a loss is data.
 Losses are softmax cross-entropy against integer targets, summed over the chosen steps and
 averaged over the batch, as in loss_and_grads. Batched rows compute x @ W_xh.T + h @ W_hh.T + b_h.
+BPTT runs in full or truncated to k steps, in chunks (as training does) or in sliding windows;
+loss_reach shows which loss term reaches which step, grad_difference how far a truncated
+gradient lies from the full one.
 """
 
 import numpy as np
@@ -160,21 +163,32 @@ def sequence_loss(ys, targets, loss_steps=None):
     return float(loss), (dY[:, 0] if ys.ndim == 2 else dY)
 
 
-def unroll_backward(dys, cache, *, k=None):
+TRUNCATIONS = ("chunked", "sliding")
+
+
+def unroll_backward(dys, cache, *, k=None, truncation="chunked"):
     """Backprop through time over the unrolled graph, full or truncated to k steps.
 
     Inputs: dys (T, B, V) or (T, V), dL/dy_t for each step (zero where there is no loss);
-    cache from unroll_forward; k None for full BPTT, or an int >= 1: truncated BPTT, the
-    gradient of the truncated objective. Each loss term L_t flows back through the recurrence
-    only to steps t, t-1, ..., t-k+1; the state h_{t-k} entering that window is treated as a
-    constant (it was carried forward by the forward pass but is not differentiated through).
-    A window that reaches step 0 ends at the initial state, which then gets its gradient.
-    k >= T equals full BPTT. The output layer (W_hy, b_y) is never truncated.
+    cache from unroll_forward; k None for full BPTT, or an int >= 1 for truncated BPTT, the
+    exact gradient of a truncated objective; truncation, which one:
+    "chunked" (the standard one, used in training): the steps are cut into chunks
+    0..k-1, k..2k-1, ...; the gradient stops at each chunk boundary, i.e. the state entering a
+    chunk is treated as a constant (the forward pass still carried it). A loss at position j of
+    its chunk (j = 0..k-1) reaches back j steps, to the chunk's first step. One backward sweep of
+    T steps, as full BPTT.
+    "sliding" (sliding-window truncation): each loss term L_t flows back through the recurrence
+    to steps t, t-1, ..., t-k+1 only, the state h_{t-k} entering its window a constant. Each loss
+    walks back on its own: up to T k backward steps, more than full BPTT's T.
+    Either way a window or chunk that starts at step 0 ends at the initial state, which then gets
+    its gradient; k >= T is full BPTT (chunked: the same operations, so bit for bit). The output
+    layer (W_hy, b_y) is never truncated.
     Returns grads (W_xh, W_hh, b_h, W_hy, b_y, and h0 when learned: the sum over the batch of
     dh_init) and a trace dict: dxs (like xs) dL/dx_t; dhs (like hs) dL/dh_t, the gradient
     reaching h_t along the paths kept; dh_norms (T,) the norm of dhs[t] over (B, H);
     dW_hh_t (T, H, H) the contribution of step t to dW_hh (they sum to grads['W_hh']);
-    dh_init (like the initial state) dL/dh_{-1}.
+    dh_init (like the initial state) dL/dh_{-1}; backward_steps, how many steps back through
+    the cell were taken.
     """
     p, steps, hs, single = cache["params"], cache["steps"], cache["hs"], cache["single"]
     dY = np.asarray(dys, dtype=np.float64)
@@ -183,12 +197,17 @@ def unroll_backward(dys, cache, *, k=None):
     if dY.shape != (T, B, p["W_hy"].shape[0]):
         raise ValueError(f"dys has shape {np.shape(dys)}, expected the shape of ys")
     k = T if k is None else _check.positive_int("k", k)
+    if truncation not in TRUNCATIONS:
+        raise ValueError(f"truncation must be one of {TRUNCATIONS}, got {truncation!r}")
     dh_out = dY @ p["W_hy"]  # gradient reaching h_t from y_t = W_hy h_t + b_y
     dxs, dhs = np.zeros((T, B, p["W_xh"].shape[1])), np.zeros((T, B, H))
     dW_hh_t, dW_xh, db_h = np.zeros((T, H, H)), np.zeros_like(p["W_xh"]), np.zeros(H)
     dh_init = np.zeros((B, H))
+    n_back = 0
 
     def step_back(s, dh):  # one step of the recurrence backwards, accumulating its gradients
+        nonlocal n_back
+        n_back += 1
         dhs[s] += dh
         dx, dh_prev, dWxh, dWhh, dbh = rnn_step_backward(dh, steps[s])
         dxs[s] += dx
@@ -197,10 +216,12 @@ def unroll_backward(dys, cache, *, k=None):
         db_h[...] += dbh
         return dh_prev
 
-    if k >= T:  # full BPTT: one sweep, dL/dh_t = output term + dL/dh_{t+1} through W_hh
+    if truncation == "chunked" or k >= T:  # one sweep: output term + dL/dh_{t+1} through W_hh
         for s in range(T - 1, -1, -1):
             dh_init = step_back(s, dh_out[s] + dh_init)
-    else:  # truncated: each loss term walks back at most k steps
+            if s % k == 0 and s > 0:  # s opens a chunk: h_{s-1} entering it is a constant
+                dh_init = np.zeros((B, H))
+    else:  # sliding window: each loss term walks back at most k steps
         for t in range(T):
             if not dY[t].any():
                 continue
@@ -224,20 +245,70 @@ def unroll_backward(dys, cache, *, k=None):
         "dh_norms": np.sqrt((dhs**2).sum(axis=(1, 2))),
         "dW_hh_t": dW_hh_t,
         "dh_init": dh_init[0] if single else dh_init,
+        "backward_steps": n_back,
     }
     return grads, trace
 
 
-def unroll_loss_and_grads(params, xs, targets, *, h_prev=None, loss_steps=None, k=None):
+def unroll_loss_and_grads(
+    params, xs, targets, *, h_prev=None, loss_steps=None, k=None, truncation="chunked"
+):
     """Forward, loss at chosen steps and (possibly truncated) BPTT in one call.
 
     Inputs: as unroll_forward (params, xs, h_prev), sequence_loss (targets, loss_steps) and
-    unroll_backward (k).
+    unroll_backward (k, truncation).
     Returns loss (float), grads (as unroll_backward) and the trace of unroll_backward extended
     with hs and ys from the forward pass.
     """
     hs, ys, cache = unroll_forward(params, xs, h_prev)
     loss, dys = sequence_loss(ys, targets, loss_steps)
-    grads, trace = unroll_backward(dys, cache, k=k)
+    grads, trace = unroll_backward(dys, cache, k=k, truncation=truncation)
     trace.update(hs=hs, ys=ys)
     return loss, grads, trace
+
+
+def chunk_starts(T, k):
+    """The first step of each chunk of k steps: 0, k, 2k, ... below T (k None: one chunk)."""
+    T = _check.positive_int("T", T)
+    k = T if k is None else _check.positive_int("k", k)
+    return list(range(0, T, k))
+
+
+def loss_reach(params, xs, targets, *, h_prev=None, loss_steps=None, k=None, truncation="chunked"):
+    """How far each loss term's gradient reaches back: ||dL_s/dh_t|| for every pair (s, t).
+
+    Inputs: as unroll_loss_and_grads. Each loss term L_s is backpropagated on its own through
+    unroll_backward, with the same truncation.
+    Returns reach (T, T): row s, column t holds the norm (over batch and units) of the gradient
+    of L_s reaching h_t along the paths kept; zero where it does not reach (t > s, a step cut
+    off by truncation, or a step s without loss). The rows sum, as vectors, to the trace's dhs.
+    """
+    _, ys, cache = unroll_forward(params, xs, h_prev)
+    _, dys = sequence_loss(ys, targets, loss_steps)
+    T = dys.shape[0]
+    reach = np.zeros((T, T))
+    for s in steps_list("loss_steps", loss_steps, T):
+        only = np.zeros_like(dys)
+        only[s] = dys[s]  # L_s alone
+        reach[s] = unroll_backward(only, cache, k=k, truncation=truncation)[1]["dh_norms"]
+    return reach
+
+
+def grad_difference(grads, reference, keys=("W_xh", "W_hh", "b_h")):
+    """How far a (truncated) gradient lies from a reference (full BPTT) gradient.
+
+    Inputs: grads, reference dicts of arrays; keys the parameters compared (default the cell's,
+    the ones truncation changes), each dict seen as one long vector g, g_ref.
+    Returns (relative error ||g - g_ref|| / ||g_ref||, cosine of the angle between g and g_ref).
+    """
+    missing = [k for k in keys if k not in grads or k not in reference]
+    if missing:
+        raise ValueError(f"both gradients need the keys {list(keys)}; missing {missing}")
+    g = np.concatenate([np.ravel(grads[k]) for k in keys]).astype(np.float64)
+    ref = np.concatenate([np.ravel(reference[k]) for k in keys]).astype(np.float64)
+    if g.shape != ref.shape:
+        raise ValueError(f"the gradients have {g.size} and {ref.size} entries; expected equal")
+    n_ref, n_g = np.linalg.norm(ref), np.linalg.norm(g)
+    if n_ref == 0 or n_g == 0:
+        raise ValueError("a gradient is all zeros: its relative error or angle is undefined")
+    return float(np.linalg.norm(g - ref) / n_ref), float(g @ ref / (n_g * n_ref))

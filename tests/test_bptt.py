@@ -244,3 +244,92 @@ def test_gradcheck_on_the_expm1_tanh_path(make_params):
     _, grads, _ = loss_and_grads(p, inputs, targets, h)
     errors = check_grads(lambda q: loss_and_grads(q, inputs, targets, h)[0], p, grads)
     assert max(errors.values()) <= 1e-7, errors
+
+
+def chunked_objective(p, inputs, targets, k, carried, h_prev):
+    """Sum over chunks of each chunk's loss, run with p from the state entering it, a constant
+    taken from `carried` (the states of a forward pass with the unperturbed parameters)."""
+    loss, T = 0.0, len(inputs)
+    for start in range(0, T, k):
+        h = h_prev if start == 0 else carried[start - 1]
+        loss += loss_and_grads(p, inputs[start : start + k], targets[start : start + k], h)[0]
+    return loss
+
+
+@pytest.mark.parametrize("T, B, k", [(7, None, 1), (7, None, 3), (9, 2, 4), (10, 3, 5)])
+def test_chunked_gradcheck_against_the_chunked_objective(make_params, T, B, k):
+    V, H = 4, 3
+    rng = np.random.default_rng(T + k)
+    p = make_params(V, H, T)
+    shape = (T,) if B is None else (T, B)
+    inputs, targets = rng.integers(0, V, shape), rng.integers(0, V, shape)
+    h_prev = rng.standard_normal(shape[1:] + (H,)) * 0.5
+    loss, grads, h_last = bptt.chunked_loss_and_grads(p, inputs, targets, h_prev, k)
+    _, _, trace = unroll_loss_and_grads(p, one_hot_inputs(inputs, V), targets, h_prev=h_prev)
+    carried = trace["hs"]  # the forward pass's states: the same with or without truncation
+    assert loss == pytest.approx(loss_and_grads(p, inputs, targets, h_prev)[0], rel=1e-13)
+    np.testing.assert_allclose(h_last, carried[-1], rtol=1e-13, atol=1e-15)
+
+    def f(q):
+        return chunked_objective(q, inputs, targets, k, carried, h_prev)
+
+    assert f(p) == pytest.approx(loss, rel=1e-13)
+    errors = check_grads(f, p, grads)
+    assert max(errors.values()) < 1e-7, errors
+    full = loss_and_grads(p, inputs, targets, h_prev)[1]
+    assert not np.allclose(grads["W_hh"], full["W_hh"])  # truncation changed the gradient
+
+
+@pytest.mark.parametrize("B", [None, 2])
+def test_chunked_equals_the_unrolled_chunked_truncation(make_params, B):
+    V, H, T = 4, 3, 11
+    rng = np.random.default_rng(5)
+    p = make_params(V, H, 5)
+    shape = (T,) if B is None else (T, B)
+    inputs, targets = rng.integers(0, V, shape), rng.integers(0, V, shape)
+    h_prev = rng.standard_normal(shape[1:] + (H,))
+    for k in (1, 2, 4, 11):
+        _, g, _ = bptt.chunked_loss_and_grads(p, inputs, targets, h_prev, k)
+        _, u, _ = unroll_loss_and_grads(p, one_hot_inputs(inputs, V), targets, h_prev=h_prev, k=k)
+        for key in KEYS:
+            np.testing.assert_allclose(g[key], u[key], rtol=1e-10, atol=1e-13, err_msg=key)
+
+
+def test_chunked_with_k_at_least_T_is_full_bptt_exactly(make_params):
+    p, inputs, targets, h = random_case(make_params, 6, 2, 4, 3, 0)
+    full = loss_and_grads(p, inputs, targets, h)
+    for k in (6, 7, 1000):
+        loss, grads, h_last = bptt.chunked_loss_and_grads(p, inputs, targets, h, k)
+        assert loss == full[0]
+        for key in KEYS:
+            np.testing.assert_array_equal(grads[key], full[1][key])
+        np.testing.assert_array_equal(h_last, full[2])
+
+
+def test_chunked_is_one_training_pass_without_the_updates(make_params):
+    """rnnlib.train with seq_length k reads the same chunks and carries the same state: with
+    every parameter frozen, its per-chunk losses add up to the chunked loss and its final state
+    is the chunked h_last."""
+    from rnnlib import train
+
+    p = make_params(4, 3, 2)
+    ix = np.random.default_rng(1).integers(0, 4, 13)  # 12 predictions: chunks of 4, 4, 4
+    run = train(ix, {n: v.copy() for n, v in p.items()}, freeze=KEYS, seq_length=4, n_iters=3)
+    loss, _, h_last = bptt.chunked_loss_and_grads(p, ix[:-1], ix[1:], np.zeros(3), 4)
+    assert run.history["loss"].sum() == pytest.approx(loss, rel=1e-13)
+    np.testing.assert_allclose(run.h[0], h_last, rtol=1e-13, atol=1e-15)
+    first = loss_and_grads(p, ix[:4], ix[1:5], np.zeros(3))[0]
+    assert run.history["loss"][0] == pytest.approx(first, rel=1e-13)
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5, True, None, "4"])
+def test_chunked_rejects_a_bad_k(make_params, k):
+    p, inputs, targets, h = random_case(make_params, 5, 2, 4, 3, 0)
+    with pytest.raises(ValueError, match=f"k must be a positive integer, got {k!r}"):
+        bptt.chunked_loss_and_grads(p, inputs, targets, h, k)
+
+
+def test_chunked_rejects_bad_sequences(make_params):
+    p, inputs, targets, h = random_case(make_params, 5, 2, 4, 3, 0)
+    with pytest.raises(ValueError, match="inputs have shape"):
+        bptt.chunked_loss_and_grads(p, inputs, targets[:4], h, 2)

@@ -87,19 +87,107 @@ def test_saturated_units_make_even_rho_1_5_vanish():
     assert np.exp(np.mean(np.log(norms[:-1] / norms[1:]))) < 1.0
 
 
-@pytest.mark.parametrize("k", [1, 3, 5, 8])
-def test_truncation_cuts_everything_beyond_k_steps_back(k):
-    T = 8
-    full = examples.radius_run(1.0, T=T, input_scale=0.3)[2]
-    cut = examples.radius_run(1.0, T=T, k=k, input_scale=0.3)[2]
-    assert not cut["dh_norms"][: T - k].any() and not cut["dW_hh_t"][: T - k].any()
-    np.testing.assert_allclose(cut["dW_hh_t"][T - k :], full["dW_hh_t"][T - k :], rtol=1e-12)
+@pytest.fixture(scope="module")
+def chunk_case(params):
+    """Section 5's truncation example: "hellohellohello", a loss at every step, T = 14."""
+    ix = np.array([examples.VOCAB.index(c) for c in "hellohellohello"])
+    xs, targets = rnnlib.one_hot_inputs(ix[:-1], 4), ix[1:]
+    _, full, _ = rnnlib.unroll_loss_and_grads(params, xs, targets)
+    return ix, xs, targets, full
 
 
-def test_many_to_many_truncation_still_reaches_every_step(params):
-    ex = examples.hello_example("many-to-many")
-    _, _, _, trace = examples.run_example(params, ex, k=1)
-    assert trace["dh_norms"].all()  # each loss has its own window: every h_t gets gradient
+def test_chunked_truncation_errors_against_full_bptt(params, chunk_case):
+    """The numbers the cell prints and the prose quotes: relative error and cosine per k."""
+    _, xs, targets, full = chunk_case
+    want = {1: ("1.24", "0.52"), 5: ("1.90", "0.68"), 12: ("2.41", "0.05"), 13: ("0.20", "0.98")}
+    for k, (err_s, cos_s) in want.items():
+        _, cut, trace = rnnlib.unroll_loss_and_grads(params, xs, targets, k=k)
+        err, cos = rnnlib.unroll.grad_difference(cut, full)
+        assert (f"{err:.2f}", f"{cos:.2f}") == (err_s, cos_s), k
+        assert trace["backward_steps"] == 14  # one sweep, as full BPTT
+    errs = {
+        k: rnnlib.unroll.grad_difference(
+            rnnlib.unroll_loss_and_grads(params, xs, targets, k=k)[1], full
+        )
+        for k in range(1, 14)
+    }
+    assert errs[12][0] > errs[11][0]  # not monotone in k
+    assert min(c for _, c in errs.values()) > 0  # k = 6 and 12: cosine 0.05, the lowest
+    assert {k for k, (_, c) in errs.items() if f"{c:.2f}" == "0.05"} == {6, 12}
+    assert rnnlib.unroll.chunk_starts(14, 12) == [0, 12]  # the last chunk: L_13 and L_14
+
+
+def test_chunked_k_equal_T_is_full_bptt_and_sliding_costs_60_steps(params, chunk_case):
+    _, xs, targets, full = chunk_case
+    whole = rnnlib.unroll_loss_and_grads(params, xs, targets, k=14)[1]
+    for name in full:
+        np.testing.assert_array_equal(whole[name], full[name])
+    err, cos = rnnlib.unroll.grad_difference(whole, full)
+    assert (f"{err:.2f}", f"{cos:.2f}") == ("0.00", "1.00")
+    sliding = rnnlib.unroll_loss_and_grads(params, xs, targets, k=5, truncation="sliding")[2]
+    chunked = rnnlib.unroll_loss_and_grads(params, xs, targets, k=5)[2]
+    assert sliding["backward_steps"] == 60 == sum(min(5, t + 1) for t in range(14))
+    assert chunked["backward_steps"] == 14
+
+
+def test_chunked_gradient_check_of_the_notebook(params, chunk_case):
+    ix, xs, targets, full = chunk_case
+    T, k = 14, 5
+    hs, _, _ = rnnlib.unroll_forward(params, xs)
+
+    def chunked_objective(q):
+        total = 0.0
+        for s in rnnlib.unroll.chunk_starts(T, k):
+            h_in = np.zeros(3) if s == 0 else hs[s - 1]
+            total += rnnlib.unroll_loss_and_grads(
+                q, xs[s : s + k], targets[s : s + k], h_prev=h_in
+            )[0]
+        return total
+
+    loss, _, _ = rnnlib.unroll_loss_and_grads(params, xs, targets)
+    loss_k, grads_k, _ = rnnlib.unroll_loss_and_grads(params, xs, targets, k=k)
+    assert abs(loss_k - loss) < 1e-12 and chunked_objective(params) == pytest.approx(
+        loss, rel=1e-13
+    )
+    assert max(rnnlib.check_grads(chunked_objective, params, grads_k).values()) < 1e-7
+    trainer = rnnlib.bptt.chunked_loss_and_grads(params, ix[:-1], targets, np.zeros(3), k)[1]
+    assert max(rnnlib.rel_error(trainer[n], grads_k[n]) for n in grads_k) < 1e-12
+
+
+def test_the_dropped_terms_are_not_small_here(params, chunk_case):
+    """8 of 14 loss terms have a larger gradient at an earlier state than at their own step;
+    ||dL_12/dh_12|| = 0.84, ||dL_12/dh_7|| = 5.54."""
+    _, xs, targets, _ = chunk_case
+    reach = rnnlib.unroll.loss_reach(params, xs, targets)
+    own = np.diag(reach)
+    earlier = np.array([reach[s, :s].max() if s else 0.0 for s in range(14)])
+    assert int((earlier > own).sum()) == 8
+    assert f"{reach[11, 11]:.2f}" == "0.84" and f"{reach[11, 6]:.2f}" == "5.54"
+    kept = rnnlib.unroll.loss_reach(params, xs, targets, k=5) > 0
+    for s in range(14):  # a loss at position j of its chunk reaches back j steps
+        start = (s // 5) * 5
+        assert list(np.flatnonzero(kept[s])) == list(range(start, s + 1))
+
+
+def test_notebook_04_trains_on_chunks_of_25_characters():
+    """The shipped model of notebook 04 was trained with seq_length 25, train's default."""
+    import inspect
+
+    assert int(rnnlib.load_corpus_model().meta["seq_length"]) == 25
+    assert inspect.signature(rnnlib.train).parameters["seq_length"].default == 25
+
+
+def test_chunk_first_states_get_k_losses_sliding_states_get_k(params, chunk_case):
+    """Check yourself: the first state of a full chunk gets all k losses of its chunk, the last
+    only its own; with sliding windows every h_t, t <= T - k + 1, gets k losses."""
+    _, xs, targets, _ = chunk_case
+    T, k = 14, 5
+    chunked = rnnlib.unroll.loss_reach(params, xs, targets, k=k) > 0
+    sliding = rnnlib.unroll.loss_reach(params, xs, targets, k=k, truncation="sliding") > 0
+    counts = chunked.sum(axis=0)
+    assert list(counts[:10]) == [5, 4, 3, 2, 1, 5, 4, 3, 2, 1]
+    assert all(sliding.sum(axis=0)[t] == k for t in range(T - k + 1))
+    assert counts.max() == k
 
 
 def test_clipping_on_the_exploding_example():
@@ -137,3 +225,50 @@ def test_gradient_check_of_the_notebook_and_centred_vs_one_sided():
     one_sided = abs((up - loss_of(p)) / h - g)
     centred = abs((up - down) / (2 * h) - g)
     assert centred < 1e-8 < one_sided < 1e-3  # O(h^2) against O(h)
+
+
+def test_the_matrices_add_not_their_norms(params):
+    ex = examples.hello_example("many-to-many")
+    layers = rnnlib.build_layers(params, ex["T"])
+    _, layer_grads = rnnlib.layered_loss_and_grads(layers, ex["xs"], ex["targets"])
+    norms = [np.linalg.norm(g["W_hh"]) for g in layer_grads]
+    norm_of_sum = np.linalg.norm(sum(g["W_hh"] for g in layer_grads))
+    assert [f"{v:.4f}" for v in norms] == ["0.0000", "0.2604", "0.7555", "0.2245"]
+    assert f"{norm_of_sum:.4f}" == "0.8745" and f"{sum(norms):.3f}" == "1.240"
+    assert norm_of_sum < sum(norms)
+
+
+def test_h0_of_section_1_is_random_and_changes_h1(params):
+    """The notebook's h0 is a random draw of rng(0), never trained: h_1 differs from h_0 = 0."""
+    h0 = np.random.default_rng(0).standard_normal(3) * 0.5
+    xs = np.eye(4)[[0, 1, 2, 2]]
+    hs_zero, _, _ = rnnlib.unroll_forward(params, xs)
+    hs_h0, _, _ = rnnlib.unroll_forward({**params, "h0": h0}, xs)
+    assert np.abs(hs_h0[0] - hs_zero[0]).max() > 0.1
+
+
+def test_saturated_rho_1_5_factor_and_its_bound():
+    """Section 5: factor 0.80 per step, bounds sigma_max(W_hh) max_i (1 - h^2) from 1.35 to 1.50,
+    every factor below its bound, every bound above 1 (some unit has 1 - h^2 >= 0.89)."""
+    trace = examples.radius_run(1.5, T=12, input_scale=1.0)[2]
+    norms, hs = trace["dh_norms"], trace["hs"]
+    factors = norms[:-1] / norms[1:]
+    assert f"{np.exp(np.mean(np.log(factors))):.2f}" == "0.80"
+    gain = (1 - hs[1:] ** 2).max(axis=1)
+    # W_hh = 1.5 Q with Q orthogonal: every singular value is 1.5
+    sigma = np.linalg.svd(1.5 * examples.orthogonal(8, np.random.default_rng(0)), compute_uv=False)
+    np.testing.assert_allclose(sigma, 1.5, rtol=1e-12)
+    bounds = 1.5 * gain
+    assert np.all(factors <= bounds) and np.all(bounds > 1.0) and gain.min() >= 0.89
+    assert f"{bounds.min():.2f}" == "1.35" and f"{bounds.max():.2f}" == "1.50"
+
+
+def test_the_step_jacobian_norm_is_bounded_by_sigma_max_times_max_tanh_prime():
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        W_hh = rng.standard_normal((5, 5))
+        h = np.tanh(rng.standard_normal(5) * 2)
+        J = np.diag(1 - h**2) @ W_hh  # dh_t / dh_{t-1}
+        sigma = np.linalg.norm(W_hh, 2)
+        assert np.linalg.norm(J, 2) <= sigma * (1 - h**2).max() + 1e-12 <= sigma + 1e-12
+        assert np.abs(np.linalg.eigvals(W_hh)).max() <= sigma + 1e-12  # rho <= sigma_max

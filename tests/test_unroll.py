@@ -102,13 +102,35 @@ def test_gradcheck_full_bptt(make_params, kind, B, init):
     assert max(errors.values()) <= 1e-7, errors
 
 
-def truncated_objective(p, xs, targets, loss_steps, k, carried, h_prev):
+def initial_state(p, h_prev, B, H):
+    """The state before step 0: p['h0'], h_prev or zeros, as (B, H) rows."""
+    h_init = np.tile(p["h0"], (B, 1)) if "h0" in p else np.zeros((B, H))
+    return h_init if h_prev is None else np.reshape(h_prev, (B, H))
+
+
+def chunked_objective(p, xs, targets, loss_steps, k, carried, h_prev):
+    """Sum over the chunks 0..k-1, k..2k-1, ... of each chunk's loss, the chunk run with the
+    parameters p from the state entering it (a constant from `carried`; the first chunk starts
+    from the initial state). Batched rows; mean over the batch."""
+    T, B, H = xs.shape[0], xs.shape[1], p["W_hh"].shape[0]
+    rows = {t: i for i, t in enumerate(loss_steps)}
+    loss = 0.0
+    for start in range(0, T, k):
+        h = initial_state(p, h_prev, B, H) if start == 0 else carried[start - 1]
+        _, ys = forward_loop(p, xs[start : start + k], h)
+        for j, t in enumerate(range(start, min(start + k, T))):
+            if t in rows:
+                tg = np.reshape(targets[rows[t]], B)
+                loss -= log_softmax(ys[j])[np.arange(B), tg].sum() / B
+    return loss
+
+
+def sliding_objective(p, xs, targets, loss_steps, k, carried, h_prev):
     """Sum over loss steps t of L_t, run from h_{t-k} (a constant from `carried`) through
     steps t-k+1..t with the parameters p; a window reaching step 0 starts from the initial
     state (p['h0'], h_prev or zeros). Batched rows; mean over the batch."""
     B, H = xs.shape[1], p["W_hh"].shape[0]
-    h_init = np.tile(p["h0"], (B, 1)) if "h0" in p else np.zeros((B, H))
-    h_init = h_init if h_prev is None else np.reshape(h_prev, (B, H))
+    h_init = initial_state(p, h_prev, B, H)
     loss = 0.0
     for i, t in enumerate(loss_steps):
         start = max(0, t - k + 1)
@@ -132,42 +154,87 @@ def truncated_objective(p, xs, targets, loss_steps, k, carried, h_prev):
         ("many-to-one", 2, 3, "learned"),
     ],
 )
-def test_gradcheck_truncated_bptt(make_params, kind, B, k, init):
+@pytest.mark.parametrize("truncation", ["chunked", "sliding"])
+def test_gradcheck_truncated_bptt(make_params, kind, B, k, init, truncation):
     setup, p, xs, tg, h_prev = make_case(make_params, kind, B, init=init, seed=k, n_in=5, n_out=4)
     ls = setup["loss_steps"]
-    loss, grads, trace = unroll_loss_and_grads(p, xs, tg, h_prev=h_prev, loss_steps=ls, k=k)
+    loss, grads, trace = unroll_loss_and_grads(
+        p, xs, tg, h_prev=h_prev, loss_steps=ls, k=k, truncation=truncation
+    )
     hs0 = trace["hs"][:, None] if B == 0 else trace["hs"]  # states carried, held constant
+    objective = chunked_objective if truncation == "chunked" else sliding_objective
 
     def f(q, x, h):
         x = x[:, None] if B == 0 else x
-        return truncated_objective(q, x, tg, ls, k, hs0, h)
+        return objective(q, x, tg, ls, k, hs0, h)
 
     assert f(p, xs, h_prev) == pytest.approx(loss, rel=1e-13)  # same objective value
     errors = check_all(f, p, xs, h_prev, grads, trace)
     assert max(errors.values()) <= 1e-7, errors
 
 
+def test_chunked_gradient_stops_at_chunk_boundaries(make_params):
+    """Loss at position j of a chunk reaches back j steps: with one loss per chunk end, dL/dh_t
+    is nonzero exactly inside chunks, and a lone loss never crosses its chunk's first step."""
+    setup, p, xs, tg, _ = make_case(make_params, "many-to-many", 0, n_in=10)
+    T, k = 10, 4  # chunks 0-3, 4-7, 8-9
+    for t in range(T):
+        dys = np.zeros((T, 4))
+        dys[t, tg[t]] = 1.0
+        _, _, cache = unroll_forward(p, xs)
+        _, tr = unroll_backward(dys, cache, k=k)
+        start = (t // k) * k
+        reached = np.flatnonzero(tr["dh_norms"])
+        assert list(reached) == list(range(start, t + 1)), (t, reached)
+        assert tr["backward_steps"] == T and not (start > 0 and tr["dh_init"].any())
+
+
 @pytest.mark.parametrize("B", [0, 2])
-def test_truncation_limits(make_params, B):
+def test_backward_steps_chunked_is_T_and_sliding_about_T_times_k(make_params, B):
+    setup, p, xs, tg, _ = make_case(make_params, "many-to-many", B, n_in=12)
+    T = 12
+    for k in (1, 3, 5, 12, 20):
+        chunked = unroll_loss_and_grads(p, xs, tg, k=k)[2]["backward_steps"]
+        sliding = unroll_loss_and_grads(p, xs, tg, k=k, truncation="sliding")[2]["backward_steps"]
+        assert chunked == T
+        assert sliding == sum(min(k, t + 1) for t in range(T)) if k < T else sliding == T
+    assert unroll_loss_and_grads(p, xs, tg, k=3, truncation="sliding")[2]["backward_steps"] == 33
+
+
+@pytest.mark.parametrize("truncation", ["chunked", "sliding"])
+@pytest.mark.parametrize("B", [0, 2])
+def test_truncation_limits(make_params, B, truncation):
     setup, p, xs, tg, _ = make_case(make_params, "many-to-many", B, init="learned", n_in=5)
     full = unroll_loss_and_grads(p, xs, tg)
-    for k in (5, 6, 100):  # k >= T is full BPTT
-        same = unroll_loss_and_grads(p, xs, tg, k=k)
+    for k in (5, 6, 100):  # k >= T is full BPTT, bit for bit
+        same = unroll_loss_and_grads(p, xs, tg, k=k, truncation=truncation)
         for key in p:
             np.testing.assert_array_equal(same[1][key], full[1][key])
-    short = unroll_loss_and_grads(p, xs, tg, k=1)
+    short = unroll_loss_and_grads(p, xs, tg, k=1, truncation=truncation)
     assert short[0] == full[0]  # truncation changes the gradient, never the loss
     for key in ("W_hy", "b_y"):  # the output layer is not truncated
         np.testing.assert_allclose(short[1][key], full[1][key], rtol=1e-13, atol=1e-15)
     assert not np.allclose(short[1]["W_xh"], full[1]["W_xh"])
     assert np.abs(short[1]["h0"]).max() > 0  # only L_0 reaches h0 when k = 1
+    with_h0 = unroll_loss_and_grads(p, xs, tg, k=1, truncation=truncation)
+    only_first = unroll_loss_and_grads(p, xs[:1], tg[:1], k=1, truncation=truncation)
+    np.testing.assert_allclose(with_h0[1]["h0"], only_first[1]["h0"], rtol=1e-13)
 
 
-@pytest.mark.parametrize("k", [None, 2])
+def test_k_1_chunked_and_sliding_agree(make_params):
+    """A chunk of one step and a window of one step are the same cut."""
+    setup, p, xs, tg, _ = make_case(make_params, "many-to-many", 2, n_in=6)
+    a = unroll_loss_and_grads(p, xs, tg, k=1)[1]
+    b = unroll_loss_and_grads(p, xs, tg, k=1, truncation="sliding")[1]
+    for key in a:
+        np.testing.assert_allclose(a[key], b[key], rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("k, truncation", [(None, "chunked"), (2, "chunked"), (2, "sliding")])
 @pytest.mark.parametrize("B", [0, 3])
-def test_trace_is_consistent(make_params, B, k):
+def test_trace_is_consistent(make_params, B, k, truncation):
     setup, p, xs, tg, _ = make_case(make_params, "many-to-many", B, n_in=6)
-    _, grads, tr = unroll_loss_and_grads(p, xs, tg, k=k)
+    _, grads, tr = unroll_loss_and_grads(p, xs, tg, k=k, truncation=truncation)
     T, H = 6, 5
     assert tr["dW_hh_t"].shape == (T, H, H) and tr["dh_norms"].shape == (T,)
     assert tr["dhs"].shape == tr["hs"].shape and tr["dxs"].shape == xs.shape
@@ -299,5 +366,60 @@ def test_forward_and_backward_reject(make_params):
     _, ys, cache = unroll_forward(p, np.zeros((5, 2)))
     with pytest.raises(ValueError, match=r"dys has shape \(4, 4\)"):
         unroll_backward(ys[:4], cache)
-    with pytest.raises(ValueError, match="k must be a positive integer, got 0"):
-        unroll_backward(ys, cache, k=0)
+    for bad in (0, -2, 2.5, True, "3"):
+        with pytest.raises(ValueError, match=f"k must be a positive integer, got {bad!r}"):
+            unroll_backward(ys, cache, k=bad)
+    with pytest.raises(ValueError, match="truncation must be one of .*chunked.*got 'window'"):
+        unroll_backward(ys, cache, k=2, truncation="window")
+
+
+def test_chunk_starts():
+    from rnnlib.unroll import chunk_starts
+
+    assert chunk_starts(10, 4) == [0, 4, 8]
+    assert chunk_starts(10, 1) == list(range(10))
+    assert chunk_starts(10, 10) == chunk_starts(10, 99) == chunk_starts(10, None) == [0]
+    for bad in (0, -1, 1.5):
+        with pytest.raises(ValueError, match="k must be a positive integer"):
+            chunk_starts(10, bad)
+    with pytest.raises(ValueError, match="T must be a positive integer"):
+        chunk_starts(0, 2)
+
+
+@pytest.mark.parametrize("truncation", ["chunked", "sliding"])
+@pytest.mark.parametrize("B", [0, 2])
+def test_loss_reach_follows_the_truncation(make_params, B, truncation):
+    from rnnlib.unroll import loss_reach
+
+    setup, p, xs, tg, _ = make_case(make_params, "many-to-many", B, n_in=7)
+    T, k = 7, 3
+    full = loss_reach(p, xs, tg)
+    cut = loss_reach(p, xs, tg, k=k, truncation=truncation)
+    assert full.shape == (T, T) and not np.triu(full, 1).any()  # no path from h_t to L_s, t > s
+    assert (np.tril(full) > 0).sum() == T * (T + 1) // 2
+    for s in range(T):
+        lo = (s // k) * k if truncation == "chunked" else max(0, s - k + 1)
+        assert list(np.flatnonzero(cut[s])) == list(range(lo, s + 1))
+        np.testing.assert_allclose(cut[s, lo : s + 1], full[s, lo : s + 1], rtol=1e-12)
+    _, _, tr = unroll_loss_and_grads(p, xs, tg[-1:], loss_steps=[T - 1], k=k, truncation=truncation)
+    np.testing.assert_allclose(cut[T - 1], tr["dh_norms"], rtol=1e-12)  # one loss: its trace
+    one = loss_reach(p, xs, tg[:1], loss_steps=[0])
+    assert one[0, 0] > 0 and not one[1:].any()
+
+
+def test_grad_difference():
+    from rnnlib.unroll import grad_difference
+
+    g = {"W_xh": np.array([[3.0]]), "W_hh": np.array([[0.0]]), "b_h": np.array([4.0])}
+    assert grad_difference(g, g) == (0.0, 1.0)
+    half = {k: v / 2 for k, v in g.items()}
+    err, cos = grad_difference(half, g)
+    assert err == pytest.approx(0.5) and cos == pytest.approx(1.0)
+    flip = {k: -v for k, v in g.items()}
+    assert grad_difference(flip, g) == (pytest.approx(2.0), pytest.approx(-1.0))
+    with pytest.raises(ValueError, match="missing"):
+        grad_difference({"W_xh": g["W_xh"]}, g)
+    with pytest.raises(ValueError, match="all zeros"):
+        grad_difference({k: 0 * v for k, v in g.items()}, g)
+    with pytest.raises(ValueError, match="entries"):
+        grad_difference({**g, "b_h": np.zeros(2)}, g)

@@ -77,14 +77,63 @@ def test_radius_explorer_shows_geometric_vanishing_and_explosion():
     assert len(view.frames) == len(examples.RHOS)  # every value prerendered
 
 
-def test_truncation_explorer_keeps_only_the_last_k_steps():
-    T = 6
-    view = wu.truncation_explorer(T=T, H=5)
-    results = _check_view(view, "k", [1, 3, T])
-    full = results[-1]
-    for k, r in zip([1, 3, T], results, strict=True):
-        assert not r["norms"][: T - k].any() and not r["contrib"][: T - k].any()
-        np.testing.assert_allclose(r["contrib"][T - k :], full["contrib"][T - k :], rtol=1e-12)
-        assert r["norms"][T - k :].all()
-    assert full["dW_hh_norm"] == pytest.approx(full["full_norm"])
-    assert len(view.frames) == T
+def test_radius_explorer_prediction_is_visible_and_distinct_in_every_state():
+    T = 10
+    view = wu.radius_explorer(T=T, H=6)
+    ax = view.fig.axes[0]
+    line, ref = ax.lines[-2], ax.lines[-1]  # measured markers, then the dashed prediction
+    assert line.get_marker() == "o" and line.get_linestyle() == "None"
+    assert ref.get_linestyle() == "--" and ref.get_zorder() > line.get_zorder()
+    assert ref.get_color() != line.get_color()
+    assert "prediction" in [t.get_text() for t in ax.get_legend().get_texts()][1]
+    for rho in examples.RHOS:  # the artists as each (prerendered) frame drew them
+        n = view.update(rho=rho)["norms"]
+        np.testing.assert_allclose(ref.get_ydata(), n[-1] * rho ** (T - np.arange(1, T + 1)))
+        np.testing.assert_allclose(line.get_ydata(), n)
+        assert np.isfinite(ref.get_ydata()).all() and (n > 0).all()
+
+
+def test_truncation_explorer_follows_the_chunked_variant(params):
+    view = wu.truncation_explorer(params)
+    xs, targets = wu.chunk_example()
+    T = len(targets)
+    assert T == 14 and len(view.frames) == T and view.controls["k"].value == 5
+    results = _check_view(view, "k", [1, 5, 12, T])
+    _, full, _ = rnnlib.unroll_loss_and_grads(params, xs, targets)
+    for k, r in zip([1, 5, 12, T], results, strict=True):
+        assert r["k"] == k and r["starts"] == list(range(0, T, k))
+        for s in range(T):  # a loss at position j of its chunk reaches back j steps
+            start = (s // k) * k
+            assert list(np.flatnonzero(r["kept"][s])) == list(range(start, s + 1))
+        _, cut, _ = rnnlib.unroll_loss_and_grads(params, xs, targets, k=k)
+        if k < T:
+            err, cos = rnnlib.unroll.grad_difference(cut, full)
+            assert r["error"] == pytest.approx(err, rel=1e-12)
+            assert r["cosine"] == pytest.approx(cos, rel=1e-12)
+        assert r["backward_steps"] == T
+    assert results[-1]["error"] == 0.0 and results[-1]["kept"].sum() == T * (T + 1) // 2
+    assert results[1]["sliding_steps"] == 60
+    assert "1-5, 6-10, 11-14" not in view.html.value  # the table shows the last state, k = T
+    view.controls["k"].value = 5
+    assert "1-5, 6-10, 11-14" in view.html.value and "1.90" in view.html.value
+    assert "60" in view.html.value
+
+
+def test_truncation_explorer_shows_boundaries_and_highlights_k(params):
+    view = wu.truncation_explorer(params)
+    ax = view.fig.axes[0]
+    axe = view.fig.axes[1]
+    view.update(k=5)
+    vis = [line.get_visible() for line in ax.lines]
+    assert sum(vis) == 4  # two boundaries (before steps 6 and 11), each vertical and horizontal
+    colors = [tuple(b.get_facecolor()) for b in axe.patches]
+    assert len(set(colors)) == 2 and colors.count(colors[4]) == 1  # bar k = 5 stands out
+    view.update(k=14)
+    assert not any(line.get_visible() for line in ax.lines)
+
+
+def test_chunk_example_rejects_bad_text():
+    with pytest.raises(ValueError, match="text must have"):
+        wu.chunk_example("hex")
+    with pytest.raises(ValueError, match="text must have"):
+        wu.chunk_example("h")

@@ -1,10 +1,17 @@
 """Plots of per-timestep gradient norms ||dL/dh_t|| in backprop through time: bars that line up
-under the unrolled graph's columns, and a log-scale curve with ghosts of other settings."""
+under the unrolled graph's columns, a log-scale curve with ghosts of other settings, and a reach
+map (which loss term's gradient reaches which hidden state, and where truncation cuts it)."""
 
 import numpy as np
+from matplotlib import colormaps
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from .unroll import GRAD_COLOR, sup
+from .unroll import GRAD_COLOR, WEIGHT_COLORS, sup
+
+PREDICTION_COLOR = "#1f3a93"  # dark blue: a prediction drawn over measured (orange) values
+BOUNDARY_COLOR = WEIGHT_COLORS["W_hh"]  # where the gradient through W_hh stops
 
 
 def draw_norm_bars(
@@ -48,17 +55,28 @@ def set_bar_heights(bars, heights):
     return h
 
 
-def draw_norm_curve(ax, T, ylim, *, n_ghosts=0):
-    """A log-scale line of ||dL/dh_t|| over t = 1..T, a dashed reference line and grey ghosts.
+def draw_norm_curve(
+    ax, T, ylim, *, n_ghosts=0, legend=True, ref_label="prediction", ghost_label="other settings"
+):
+    """A log-scale plot of ||dL/dh_t|| over t = 1..T: the measured values as markers, a dashed
+    prediction line drawn on top of them in another colour, and grey ghosts of other settings.
 
-    Inputs: ax; T; ylim (low, high) fixed for every frame; n_ghosts faint lines for context.
-    Returns a dict: line, ref (the dashed geometric reference), ghosts (list of lines).
+    Inputs: ax; T; ylim (low, high) fixed for every frame; n_ghosts faint lines for context;
+    legend True names the three, right of the axes (a fixed spot: no frame pays to place it),
+    with ref_label for the prediction and ghost_label for the ghosts.
+    Returns a dict: line (the measured markers), ref (the dashed prediction), ghosts (list of
+    lines), legend (or None).
     """
     t = np.arange(1, T + 1)
     blank = np.full(T, np.nan)
-    ghosts = [ax.plot(t, blank, color="#cccccc", linewidth=1)[0] for _ in range(n_ghosts)]
-    ref = ax.plot(t, np.full(T, np.nan), "--", color="#555555", linewidth=1)[0]
-    line = ax.plot(t, np.full(T, np.nan), "o-", color=GRAD_COLOR, markersize=4)[0]
+    ghosts = [ax.plot(t, blank, color="#cccccc", linewidth=1, zorder=1)[0] for _ in range(n_ghosts)]
+    measured = "measured \u2016dL/dh\u209c\u2016"
+    (line,) = ax.plot(t, blank, "o", color=GRAD_COLOR, markersize=7, zorder=3, label=measured)
+    (ref,) = ax.plot(
+        t, blank, "--", color=PREDICTION_COLOR, linewidth=1.6, zorder=4, label=ref_label
+    )
+    if n_ghosts:
+        ghosts[0].set_label(ghost_label)
     ax.set_yscale("log")
     ax.set_ylim(*ylim)
     decades = 10.0 ** np.arange(np.floor(np.log10(ylim[0])), np.ceil(np.log10(ylim[1])) + 1)
@@ -73,4 +91,86 @@ def draw_norm_curve(ax, T, ylim, *, n_ghosts=0):
     ax.set_ylabel("\u2016dL/dh\u209c\u2016", fontsize=9)
     ax.tick_params(labelsize=8)
     ax.grid(True, which="major", alpha=0.3)
-    return {"line": line, "ref": ref, "ghosts": ghosts}
+    handles = [line, ref] + ghosts[:1]
+    leg = None
+    if legend:
+        leg = ax.legend(
+            handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False
+        )
+    return {"line": line, "ref": ref, "ghosts": ghosts, "legend": leg}
+
+
+REACH_EMPTY = (1.0, 1.0, 1.0, 1.0)  # t > s: no path from h_t to L_s
+
+
+def reach_colors(reach, kept, vmin, vmax):
+    """RGBA colours of a reach map: kept pairs in orange, cut pairs in grey, both darker for a
+    larger ||dL_s/dh_t|| (log scale from vmin to vmax), pairs without a path white.
+
+    Inputs: reach (T, T) the full-BPTT norms; kept (T, T) bool, the pairs truncation keeps.
+    Returns (T, T, 4) floats.
+    """
+    reach = np.asarray(reach, dtype=np.float64)
+    level = np.zeros_like(reach)
+    on = reach > 0
+    level[on] = np.clip(np.log(reach[on] / vmin) / np.log(vmax / vmin), 0.0, 1.0)
+    out = np.empty(reach.shape + (4,))
+    out[...] = REACH_EMPTY
+    keep, cut = on & kept, on & ~kept
+    out[keep] = colormaps["Oranges"](0.25 + 0.75 * level[keep])
+    out[cut] = colormaps["Greys"](0.1 + 0.4 * level[cut])
+    return out
+
+
+def draw_reach_map(ax, T, *, title=None):
+    """An empty T x T map: row s is the loss L_s, column t the hidden state h_t (1-based ticks),
+    plus T - 1 dashed vertical and horizontal lines for chunk boundaries (hidden at first) and a
+    legend (kept, cut, no path) below the map.
+
+    Returns a dict: image (the AxesImage, set_data with reach_colors), vlines, hlines (lists of
+    T - 1 lines, the boundary before steps 2..T), T.
+    """
+    image = ax.imshow(
+        np.ones((T, T, 4)), extent=(0.5, T + 0.5, T + 0.5, 0.5), interpolation="nearest"
+    )
+    vlines = [
+        ax.axvline(b + 0.5, color=BOUNDARY_COLOR, linestyle="--", lw=1.2) for b in range(1, T)
+    ]
+    hlines = [
+        ax.axhline(b + 0.5, color=BOUNDARY_COLOR, linestyle="--", lw=1.2) for b in range(1, T)
+    ]
+    for line in vlines + hlines:
+        line.set_visible(False)
+    ticks = list(range(1, T + 1, max(1, T // 7)))
+    ax.set_xticks(ticks)
+    ax.set_yticks(ticks)
+    ax.set_xlabel("hidden state h\u209c, step t", fontsize=9)
+    ax.set_ylabel("loss term L\u209b, step s", fontsize=9)
+    ax.tick_params(labelsize=8)
+    handles = [
+        Patch(facecolor=colormaps["Oranges"](0.7), label="gradient kept"),
+        Patch(facecolor=colormaps["Greys"](0.35), label="cut by truncation"),
+        Line2D([], [], color=BOUNDARY_COLOR, linestyle="--", label="chunk boundary"),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncol=3,
+        fontsize=8,
+        frameon=False,
+    )
+    if title:
+        ax.set_title(title, fontsize=10, y=1.0)
+    return {"image": image, "vlines": vlines, "hlines": hlines, "T": T}
+
+
+def show_reach(art, reach, kept, starts, vmin, vmax):
+    """Colour the map for one truncation and show its chunk boundaries (the steps in starts,
+    0-based, other than 0). Returns the list of boundaries shown (1-based steps they precede)."""
+    art["image"].set_data(reach_colors(reach, kept, vmin, vmax))
+    shown = [s + 1 for s in starts if s > 0]
+    for b, (v, h) in enumerate(zip(art["vlines"], art["hlines"], strict=True), start=2):
+        v.set_visible(b in shown)
+        h.set_visible(b in shown)
+    return shown

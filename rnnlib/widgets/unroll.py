@@ -1,5 +1,6 @@
 """Views for notebook 02: the unrolled graph stepped forward and backward, the process-sequence
-shapes, vanishing/exploding gradients against the spectral radius of W_hh, truncated BPTT.
+shapes, vanishing/exploding gradients against the spectral radius of W_hh, truncated BPTT in
+chunks (which loss reaches which step, and the error against full BPTT).
 
 The small examples the views run (on the lecture's vocabulary [h, e, l, o]) are plain numpy
 functions in rnnlib.examples, so tests and notebook cells can compute the numbers the views show.
@@ -11,7 +12,22 @@ import numpy as np
 from ..draw import norms as dn
 from ..draw import unroll as du
 from ..draw.style import new_figure
-from ..examples import RHOS, SETUPS, hello_example, hello_params, radius_run, run_example
+from ..examples import (
+    RHOS,
+    SETUPS,
+    VOCAB,
+    hello_example,
+    hello_params,
+    radius_run,
+    run_example,
+)
+from ..unroll import (
+    chunk_starts,
+    grad_difference,
+    loss_reach,
+    one_hot_inputs,
+    unroll_loss_and_grads,
+)
 from .view import FigureView
 
 
@@ -184,7 +200,14 @@ def radius_explorer(T=12, H=8):
     norms = {rho: radius_run(rho, T=T, H=H)[2]["dh_norms"] for rho in RHOS}
     allv = np.concatenate(list(norms.values()))
     fig, ax = new_figure(6.0, 3.2)
-    art = dn.draw_norm_curve(ax, T, (allv.min() / 3, allv.max() * 3), n_ghosts=len(RHOS))
+    art = dn.draw_norm_curve(
+        ax,
+        T,
+        (allv.min() / 3, allv.max() * 3),
+        n_ghosts=len(RHOS),
+        ref_label="prediction\n\u2016dL/dh_T\u2016 \u03c1^(T-t)",
+        ghost_label="other \u03c1",
+    )
     t = np.arange(1, T + 1)
     for ghost, rho in zip(art["ghosts"], RHOS, strict=True):
         ghost.set_ydata(norms[rho])
@@ -196,7 +219,7 @@ def radius_explorer(T=12, H=8):
         art["ref"].set_ydata(n[-1] * rho ** (T - t))  # ||dL/dh_T|| rho^(T-t)
         factor = float(np.exp(np.mean(np.log(n[:-1] / n[1:]))))
         word = "vanish" if rho < 1 else "explode" if rho > 1 else "keep their size"
-        title.set_text(f"\u03c1 = {rho:.1f}: gradients {word} going back (dashed: \u03c1^(T-t))")
+        title.set_text(f"\u03c1 = {rho:.1f}: gradients {word} going back")
         return {"rho": rho, "norms": n, "factor": factor}
 
     def table(values, result):
@@ -215,55 +238,99 @@ def radius_explorer(T=12, H=8):
     return FigureView(fig, update, {"rho": slider}, table=table)
 
 
-def truncation_explorer(T=8, H=8, rho=1.0, input_scale=0.3):
-    """A slider for the truncation length k of BPTT (1..T) on a many-to-one example.
+CHUNK_TEXT = "hellohellohello"  # a loss at every step of "hellohelloh..." -> "ellohelloh..."
 
-    Top: ||dL/dh_t|| (grey outline: full BPTT); bottom: each step's contribution to dW_hh.
-    Returns a FigureView; view.result is a dict k, norms (T,), contrib (T,), dW_hh_norm and
-    full_norm (the norm of dW_hh truncated and full).
+
+def chunk_example(text=CHUNK_TEXT):
+    """Many-to-many data on a text over [h, e, l, o]: inputs text[:-1], targets text[1:].
+
+    Returns xs (T, 4) one-hot inputs and targets (T,) indices, T = len(text) - 1.
     """
-    runs = {k: radius_run(rho, T=T, H=H, k=k, input_scale=input_scale) for k in range(1, T + 1)}
-    full = runs[T][2]
+    if len(text) < 2 or any(c not in VOCAB for c in text):
+        raise ValueError(f"text must have >= 2 characters from {VOCAB!r}, got {text!r}")
+    ix = [VOCAB.index(c) for c in text]
+    return one_hot_inputs(ix[:-1], len(VOCAB)), np.array(ix[1:])
 
-    def parts(trace):
-        return np.sqrt((trace["dW_hh_t"] ** 2).sum(axis=(1, 2)))
 
-    fig, (ax1, ax2) = new_figure(6.0, 3.8, nrows=2, sharex=True)
-    bars1 = dn.draw_norm_bars(ax1, T, ymax=1.15 * float(full["dh_norms"].max()))
-    bars2 = dn.draw_norm_bars(
-        ax2,
-        T,
-        ymax=1.15 * float(parts(full).max()),
-        color=du.WEIGHT_COLORS["W_hh"],
-        label="\u2016part of dL/dW_hh\u2016",
-    )
-    for ax, v in ((ax1, full["dh_norms"]), (ax2, parts(full))):
-        ax.bar(np.arange(1, T + 1), v, width=0.7, fill=False, edgecolor="#999999", zorder=3)
-    ax1.set_xlabel("")
-    title = ax1.set_title("", fontsize=10, y=1.0)
+def truncation_explorer(params=None, text=CHUNK_TEXT):
+    """A slider for the chunk length k of truncated BPTT (1..T), a loss at every step.
+
+    Left: the reach map, ||dL_s/dh_t|| for each loss L_s and state h_t (full BPTT), orange where
+    chunked truncation keeps the gradient, grey where it cuts it, with the chunk boundaries.
+    Right: the relative error of the truncated gradient of (W_xh, W_hh, b_h) against full BPTT,
+    for every k (the current one highlighted).
+    Returns a FigureView; view.result is a dict k, starts (0-based chunk starts), kept (T, T)
+    bool, error, cosine, backward_steps (chunked) and sliding_steps (sliding-window truncation
+    with the same k).
+    """
+    params = hello_params() if params is None else params
+    xs, targets = chunk_example(text)
+    T = len(targets)
+    _, full, _ = unroll_loss_and_grads(params, xs, targets)
+    reach = loss_reach(params, xs, targets)  # full BPTT: every path
+    runs = {}
+    for k in range(1, T + 1):
+        _, grads, trace = unroll_loss_and_grads(params, xs, targets, k=k)
+        sliding = unroll_loss_and_grads(params, xs, targets, k=k, truncation="sliding")[2]
+        err, cos = grad_difference(grads, full) if k < T else (0.0, 1.0)
+        kept = loss_reach(params, xs, targets, k=k) > 0
+        runs[k] = {
+            "k": k,
+            "starts": chunk_starts(T, k),
+            "kept": kept,
+            "error": err,
+            "cosine": cos,
+            "backward_steps": trace["backward_steps"],
+            "sliding_steps": sliding["backward_steps"],
+        }
+    on = reach[reach > 0]
+    vmin, vmax = float(on.min()), float(on.max())
+    fig, (ax, axe) = new_figure(7.2, 3.9, ncols=2, width_ratios=(1.25, 1))
+    art = dn.draw_reach_map(ax, T, title="which loss reaches which h\u209c")
+    errors = [runs[k]["error"] for k in range(1, T + 1)]
+    bars = axe.bar(range(1, T + 1), errors, width=0.7, color="#cccccc")
+    axe.set_xticks(list(range(1, T + 1, 2)))
+    axe.set_xlim(-0.2, T + 1.2)  # room for the labels of the first and last bar
+    axe.set_ylim(0.0, 1.12 * max(errors))
+    axe.set_xlabel("chunk length k", fontsize=9)
+    axe.set_ylabel("relative error vs full BPTT", fontsize=9)
+    axe.tick_params(labelsize=8)
+    axe.set_title("error of dL/d(W_xh, W_hh, b_h)", fontsize=10, y=1.0)
+    label = axe.text(0, 0, "", ha="center", va="bottom", fontsize=8)
 
     def update(k):
-        grads, trace = runs[k][1], runs[k][2]
-        dn.set_bar_heights(bars1, trace["dh_norms"])
-        dn.set_bar_heights(bars2, parts(trace))
-        title.set_text(
-            f"k = {k}: the loss at t = {T} reaches back to t = {T - k + 1} (outline: full)"
-        )
-        return {
-            "k": k,
-            "norms": trace["dh_norms"],
-            "contrib": parts(trace),
-            "dW_hh_norm": float(np.linalg.norm(grads["W_hh"])),
-            "full_norm": float(np.linalg.norm(runs[T][1]["W_hh"])),
-        }
+        r = runs[k]
+        dn.show_reach(art, reach, r["kept"], r["starts"], vmin, vmax)
+        for i, bar in enumerate(bars, start=1):
+            bar.set_color(dn.GRAD_COLOR if i == k else "#cccccc")
+        label.set_position((k, r["error"]))
+        label.set_text(f"{r['error']:.2f}")
+        return r
 
     def table(values, result):
+        ends = [*result["starts"][1:], T]
+        chunks = ", ".join(
+            f"{a + 1}-{b}" if b > a + 1 else f"{b}"
+            for a, b in zip(result["starts"], ends, strict=True)
+        )
+        kept, pairs = int(result["kept"].sum()), T * (T + 1) // 2
         rows = [
-            ["||dW_hh|| truncated", f"{result['dW_hh_norm']:.4f}"],
-            ["||dW_hh|| full", f"{result['full_norm']:.4f}"],
-            ["steps kept", f"{values['k']} of {T}"],
+            ["chunks (steps)", chunks],
+            ["(loss, step) pairs kept", f"{kept} of {pairs}"],
+            ["relative error", f"{result['error']:.2f}"],
+            ["cosine with full", f"{result['cosine']:.2f}"],
+            ["backward steps", f"{result['backward_steps']}"],
+            ["sliding window, same k", f"{result['sliding_steps']}"],
         ]
         return _html(["k = " + str(values["k"]), ""], rows)
 
-    slider = widgets.IntSlider(value=T // 3, min=1, max=T, description="k")
-    return FigureView(fig, update, {"k": slider}, table=table, title="truncated BPTT")
+    slider = widgets.IntSlider(value=5, min=1, max=T, description="k")
+    moving = [art["image"], *art["vlines"], *art["hlines"], *bars, label]  # blitted per frame
+    return FigureView(
+        fig,
+        update,
+        {"k": slider},
+        table=table,
+        title="truncated BPTT in chunks of k",
+        animated=moving,
+    )

@@ -8,7 +8,7 @@ OLD := .venv-oldest
 OLD_STAMP := $(OLD)/.installed-stamp
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab test matrix test-oldest notebooks lint format bench checkpoint clean
+.PHONY: lab test matrix test-oldest notebooks teacher lint format bench checkpoint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ test-oldest: $(OLD_STAMP)
 notebooks: $(STAMP)
 	$(ONE_THREAD) $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.store_widget_state=False notebooks/0*.ipynb
+
+# The teacher's copy of notebooks/05_exercises.ipynb: the reference solutions (tests/solutions)
+# filled in and run, written to build/teacher/; fails unless every check passes.
+teacher: $(STAMP)
+	$(ONE_THREAD) $(BIN)/python scripts/teacher_copy.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,0 +1,1 @@
+"""The exercises as students write them: reference solutions, alternatives, catalogued bugs."""

@@ -52,7 +52,7 @@ def test_distribution_bars_heights_and_highlight():
     draw.set_distribution(bars, p, drawn=2)
     assert [b.get_height() for b in bars] == pytest.approx(p.tolist())
     colors = [mcolors.to_hex(b.get_facecolor()) for b in bars]
-    assert colors[2] == COLORS["target"]
+    assert colors[2] == COLORS["sample"]
     assert colors[0] == colors[1] == colors[3] == COLORS["output"]
     draw.set_distribution(bars, p)
     assert mcolors.to_hex(bars[2].get_facecolor()) == COLORS["output"]

@@ -36,15 +36,17 @@ def test_nodes_and_cells_follow_the_setup(T, ins, outs):
     assert sum(1 for w, _ in art["arrows"] if w == "sum") == len(outs)
 
 
-def test_tied_weights_share_one_colour_and_untied_do_not():
+def test_weights_are_told_apart_by_labels_not_colours():
     _, (a, b) = new_figure(ncols=2)
     tied = du.draw_unrolled(a, 4)
     untied = du.draw_unrolled(b, 4, tied=False)
     for w in ("W_xh", "W_hh", "W_hy"):
         colours = {tuple(tied["arrows"][(w, t)].get_facecolor()) for t in range(4)}
         assert colours == {to_rgba(du.WEIGHT_COLORS[w])}
-        assert len({tuple(untied["arrows"][(w, t)].get_facecolor()) for t in range(4)}) == 4
+        assert {tuple(untied["arrows"][(w, t)].get_facecolor()) for t in range(4)} == colours
     labels = [t.get_text() for t in b.texts]
+    layers = {x for x in labels if x.startswith("W_hh")}
+    assert len(layers) == 4  # untied: one label per layer, W_hh^(1) .. W_hh^(4)
     assert "W_hh\u207d\u00b2\u207e" in labels and "W_hh" in [t.get_text() for t in a.texts]
     assert du.sub("h", 12) == "h\u2081\u2082" and du.sup("(-3)") == "\u207d\u207b\u00b3\u207e"
 

@@ -75,7 +75,9 @@ def test_bad_input(small, call, words):
 def test_activation_html_colours_and_escapes():
     out = draw.activation_html('<"\n', [1.0, -0.5, 0.0])
     assert "&lt;" in out and "&quot;" in out and "\u21b5" in out  # escaped, newline visible
-    assert "rgba(214,69,69,1.00)" in out and "rgba(59,125,216,0.50)" in out
+    red, blue = draw.POSITIVE, draw.NEGATIVE
+    assert f"rgba({red[0]},{red[1]},{red[2]},1.00)" in out
+    assert f"rgba({blue[0]},{blue[1]},{blue[2]},0.50)" in out
     assert 'title="+1.00"' in out and 'title="-0.50"' in out
 
 

@@ -10,6 +10,7 @@ import pytest
 from matplotlib.image import imread
 
 from rnnlib.draw import new_figure
+from rnnlib.draw.style import SCALE
 from rnnlib.widgets import FigureView, control_values
 from rnnlib.widgets.view import PRERENDER_LIMIT, STATE_LIMIT, _choices
 
@@ -95,11 +96,21 @@ def test_a_blitted_frame_equals_a_full_render():
 
 def test_saved_output_holds_the_widget_and_a_static_png():
     view, _ = sine_view()
-    bundle = view._repr_mimebundle_()
+    bundle, meta = view._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == "<interactive figure: k, w>"
     png = base64.b64decode(bundle["image/png"])
     assert png == view.png() and png.startswith(b"\x89PNG")
+    width, height = view.css_size
+    assert meta["image/png"] == {
+        "width": width,
+        "height": height,
+        "alt": view.label({"k": 1, "w": 1}),
+    }
+    assert meta["image/png"]["alt"].endswith(": k 1, w 1")  # what it shows, then the state
+    html = bundle["text/html"]  # read without a kernel: the frame, its alt text, its table
+    assert f'width="{width}"' in html and 'alt="' in html and bundle["image/png"] in html
+    assert view.html.value in html
 
 
 def one_control_view(control):
@@ -131,6 +142,8 @@ def test_one_prerendered_control_switches_frames_in_the_page(control, attr, offs
     assert (sw.counts, sw.offsets, sw.figure_axes) == ([len(keys)], [offset], [0])
     assert sw.i0 == getattr(control, attr)  # linked in the page: starts where the control is
     assert (sw.width, sw.height) == tuple(int(n[:-2]) for n in png_size(view.png()))
+    assert sw.scale == SCALE and len(sw.labels) == len(keys)
+    assert sw.labels[0] == view.label({"k": keys[0][0]})  # each state's accessible name
     assert view.widget.children[-1] is sw  # what is shown
 
 
@@ -182,8 +195,10 @@ def test_the_page_side_is_shipped_with_the_package():
 
 
 def png_size(png):
+    """The CSS size a frame is shown at: its pixels over SCALE (frames carry SCALE x pixels)."""
     height, width = decode(png).shape[:2]
-    return f"{width}px", f"{height}px"
+    assert width % SCALE == 0 and height % SCALE == 0
+    return f"{width // SCALE}px", f"{height // SCALE}px"
 
 
 def text_view(n_seeds, n_k=4):

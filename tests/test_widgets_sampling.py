@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from rnnlib import Vocab, hello, loss_and_grads, sample, sample_steps
-from rnnlib.draw.style import COLORS
+from rnnlib.draw.style import COLORS, REFERENCE
 from rnnlib.sampling import entropy, next_distribution
 from rnnlib.widgets import control_values
 from rnnlib.widgets import sampling as ws
@@ -45,7 +45,7 @@ def set_controls(view, **values):
 
 
 def highlighted(bars):
-    return [i for i, b in enumerate(bars) if mcolors.to_hex(b.get_facecolor()) == COLORS["target"]]
+    return [i for i, b in enumerate(bars) if mcolors.to_hex(b.get_facecolor()) == COLORS["sample"]]
 
 
 def test_state_after_matches_the_forward_pass(random_model):
@@ -157,7 +157,7 @@ def test_temperature_explorer_each_control(temp_view, random_model, control, val
     marker = next(ln for ln in view.fig.axes[1].get_lines() if ln.get_marker() == "o")
     assert list(marker.get_xdata()) == [vals["temperature"]]
     dashed = [ln for ln in view.fig.axes[1].get_lines() if ln.get_linestyle() == "--"]
-    ceiling = [ln for ln in dashed if ln.get_visible() and ln.get_color() == COLORS["hidden"]]
+    ceiling = [ln for ln in dashed if ln.get_visible() and ln.get_color() == REFERENCE]
     k_lines = [ln for ln in ceiling if np.allclose(ln.get_ydata(), np.log(vals["top_k"]))]
     assert (len(k_lines) > 0) == (vals["top_k"] < len(vocab))  # the line ln k, when k < V
     assert list(marker.get_ydata()) == pytest.approx([r["entropy"]])
@@ -226,7 +226,7 @@ def test_blitted_frame_matches_a_full_render(temp_view):
         a.set_animated(False)
     try:
         buf = io.BytesIO()
-        temp_view.fig.savefig(buf, format="png")
+        temp_view.fig.savefig(buf, format="png", dpi=temp_view.fig.dpi)
         full = png_pixels(buf.getvalue())
     finally:
         for a in temp_view.animated:

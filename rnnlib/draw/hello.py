@@ -10,12 +10,12 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from ..hello import CHARS, INPUTS, TARGETS
-from .style import COLORS, new_figure, placed_figure
+from .style import CHAR_FONT, COLORS, DIVERGING, FONT, MUTED, REFERENCE, new_figure, placed_figure
 
 W, CH, GAP, DX = 1.3, 0.62, 1.25, 3.3  # box width, box height, gap between layers, column step
-CMAP = mpl.colormaps["RdBu_r"]
+CMAP = mpl.colormaps[DIVERGING]
 LIGHT_TARGET = "#f7d58f"  # the target's logit box
-FS = 9
+FS = FONT["small"]  # the smallest text a projected figure may carry
 
 
 def _fmt(x):
@@ -77,8 +77,9 @@ def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
         art["hidden_text"].append(ht)
         art["logit_box"].append(ob)
         art["logit_text"].append(ot)
-        ax.text(cx, -0.55, f'"{inputs[t]}"', ha="center", fontsize=FS + 1, color=COLORS["input"])
-        ax.text(cx, top + 0.25, f'"{targets[t]}"', ha="center", fontsize=FS + 1, color="0.1")
+        kw = {"ha": "center", "fontsize": FS + 1, "family": CHAR_FONT}
+        ax.text(cx, -0.55, f'"{inputs[t]}"', color=COLORS["input"], **kw)
+        ax.text(cx, top + 0.25, f'"{targets[t]}"', color="0.1", **kw)
         label = t == 0
         _arrow(ax, (cx, V * CH), (cx, y_h), "$W_{xh}$" if label else None, (0.6, 0))
         _arrow(ax, (cx, y_h + H * CH), (cx, y_out), "$W_{hy}$" if label else None, (0.6, 0))
@@ -88,7 +89,7 @@ def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
     for k, c in enumerate(chars):  # which row is which character
         for y0 in (y_in, y_out):
             y = y0 + (V - 1 - k) * CH + CH / 2
-            ax.text(-W / 2 - 0.15, y, c, ha="right", va="center", fontsize=FS - 1, color="0.4")
+            ax.text(-W / 2 - 0.15, y, c, ha="right", va="center", color="0.4", family=CHAR_FONT)
     labels = [
         (y_in + V * CH / 2, "input\nlayer"),
         (y_h + H * CH / 2, "hidden\nlayer"),
@@ -141,7 +142,7 @@ def probability_bars(ax, chars=CHARS):
     """Bars for one step's softmax p_t over the vocabulary; returns the artists dict."""
     bars = ax.bar(range(len(chars)), np.zeros(len(chars)), color=COLORS["output"])
     labels = [ax.text(k, 0.0, "", ha="center", va="bottom", fontsize=FS) for k in range(len(chars))]
-    ax.set_xticks(range(len(chars)), list(chars))
+    ax.set_xticks(range(len(chars)), list(chars), fontfamily=CHAR_FONT)
     ax.set_ylim(0, 1.15)
     ax.set_ylabel("$p_t$ = softmax($y_t$)", fontsize=FS)
     return {"bars": bars, "labels": labels, "title": ax.set_title("", fontsize=FS + 1, y=1.0)}
@@ -189,6 +190,11 @@ def hello_figure(r, title=""):
     """A static figure of the net with a run's numbers; returns the Figure."""
     fig, (ax,) = placed_figure(6.4, 4.4, [[0.0, 0.0, 1.0, 0.94]])
     set_network(network(ax), r, title=title)
+    preds = ", ".join(CHARS[int(k)] for k in r["pred"])
+    fig.alt = (
+        f"{title}: the hello net over four steps, inputs h, e, l, l and targets e, l, l, o, "
+        f"with every hidden value and logit; the largest logits predict {preds}"
+    )
     return fig
 
 
@@ -199,21 +205,26 @@ def memory_figure(full, frozen, floor, p_frozen):
     softmax outputs. Returns the Figure.
     """
     fig, (ax1, ax2) = new_figure(8.4, 3.0, ncols=2, width_ratios=[1.5, 1])
-    curves = [("with $W_{hh}$", full, COLORS["hidden"]), ("$W_{hh} = 0$", frozen, COLORS["input"])]
+    curves = [("with $W_{hh}$", full, REFERENCE), ("$W_{hh} = 0$", frozen, "#8c8c8c")]
     loss_curve(ax1, curves, [("2 ln 2", floor)]).set_visible(False)
     width = 0.38
-    for j, (t, color) in enumerate(((2, COLORS["output"]), (3, COLORS["target"]))):
+    for j, (t, color, hatch) in enumerate(((2, COLORS["output"], ""), (3, MUTED, "//"))):
         ax2.bar(
             np.arange(len(CHARS)) + (j - 0.5) * width,
             p_frozen[t],
             width,
             color=color,
+            hatch=hatch,  # told apart by pattern, not only by colour
             label=f'step {t + 1}: "{INPUTS[t]}" \u2192 "{TARGETS[t]}"',
         )
-    ax2.set_xticks(range(len(CHARS)), list(CHARS))
+    ax2.set_xticks(range(len(CHARS)), list(CHARS), fontfamily=CHAR_FONT)
     ax2.set_ylim(0, 1)
     ax2.set_title("$W_{hh} = 0$: $p_t$ after each l", fontsize=FS + 1)
-    ax2.legend(fontsize=FS - 1, loc="upper left")
+    ax2.legend(fontsize=FS - 1, loc="upper left", prop={"family": CHAR_FONT})
+    fig.alt = (
+        "Left: the loss with W_hh falls far below 2 ln 2, without W_hh it levels off at 2 ln 2. "
+        "Right: without W_hh the net gives both l steps the same prediction, l and o at 0.5 each"
+    )
     return fig
 
 
@@ -226,21 +237,25 @@ def gradient_figure(r):
     """
     fig, (ax1, ax2, ax3) = new_figure(9.0, 2.8, ncols=3)
     T, V = r["dys"].shape
-    ax1.imshow(r["dys"].T, cmap="RdBu_r", vmin=-1, vmax=1)
+    ax1.imshow(r["dys"].T, cmap=DIVERGING, vmin=-1, vmax=1)
     for t in range(T):
         for k in range(V):
             v = r["dys"][t, k]
             color = "white" if abs(v) > 0.6 else "black"  # readable on the dark cells
             ax1.text(t, k, f"{v:.2f}", ha="center", va="center", fontsize=FS - 1, color=color)
     steps = [f"{t + 1}\n{INPUTS[t]}\u2192{TARGETS[t]}" for t in range(T)]
-    ax1.set_xticks(range(T), steps, fontsize=FS - 1)
-    ax1.set_yticks(range(V), list(CHARS))
+    ax1.set_xticks(range(T), steps, fontsize=FS - 1, fontfamily=CHAR_FONT)
+    ax1.set_yticks(range(V), list(CHARS), fontfamily=CHAR_FONT)
     ax1.set_title("$dL/dy_t = p_t - $onehot(target)", fontsize=FS)
-    ax2.bar(range(T), r["dh_norms"], color=COLORS["hidden"])
+    ax2.bar(range(T), r["dh_norms"], color=COLORS["gradient"])
     ax2.set_title("$\\|dL/dh_t\\|$", fontsize=FS)
     dW = np.sqrt((r["dW_hh_t"] ** 2).sum(axis=(1, 2)))  # Frobenius norm per step
-    ax3.bar(range(T), dW, color=COLORS["hidden"])
+    ax3.bar(range(T), dW, color=COLORS["gradient"])
     ax3.set_title("$\\|$step $t$'s part of $dW_{hh}\\|$", fontsize=FS)
     for ax in (ax2, ax3):
-        ax.set_xticks(range(T), steps, fontsize=FS - 1)
+        ax.set_xticks(range(T), steps, fontsize=FS - 1, fontfamily=CHAR_FONT)
+    fig.alt = (
+        "Gradients of the lecture's net, step by step: dL/dy_t as a grid of numbers, the norm "
+        "of dL/dh_t and the size of each step's part of dW_hh, both largest at step 2"
+    )
     return fig

@@ -8,10 +8,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from .unroll import GRAD_COLOR, WEIGHT_COLORS, sup
+from .style import MUTED, REFERENCE
+from .unroll import GRAD_COLOR, sup
 
-PREDICTION_COLOR = "#1f3a93"  # dark blue: a prediction drawn over measured (orange) values
-BOUNDARY_COLOR = WEIGHT_COLORS["W_hh"]  # where the gradient through W_hh stops
+PREDICTION_COLOR = REFERENCE  # a prediction, dashed, drawn over the measured values (markers)
+BOUNDARY_COLOR = REFERENCE  # where the gradient through W_hh stops
+KEPT = colormaps["RdPu"]  # the gradient's hue (reddish purple), darker for a larger gradient
 
 
 def draw_norm_bars(
@@ -69,7 +71,7 @@ def draw_norm_curve(
     """
     t = np.arange(1, T + 1)
     blank = np.full(T, np.nan)
-    ghosts = [ax.plot(t, blank, color="#cccccc", linewidth=1, zorder=1)[0] for _ in range(n_ghosts)]
+    ghosts = [ax.plot(t, blank, color=MUTED, linewidth=1, zorder=1)[0] for _ in range(n_ghosts)]
     measured = "measured \u2016dL/dh\u209c\u2016"
     (line,) = ax.plot(t, blank, "o", color=GRAD_COLOR, markersize=7, zorder=3, label=measured)
     (ref,) = ax.plot(
@@ -104,8 +106,8 @@ REACH_EMPTY = (1.0, 1.0, 1.0, 1.0)  # t > s: no path from h_t to L_s
 
 
 def reach_colors(reach, kept, vmin, vmax):
-    """RGBA colours of a reach map: kept pairs in orange, cut pairs in grey, both darker for a
-    larger ||dL_s/dh_t|| (log scale from vmin to vmax), pairs without a path white.
+    """RGBA colours of a reach map: kept pairs in the gradient's purple, cut pairs in grey, both
+    darker for a larger ||dL_s/dh_t|| (log scale from vmin to vmax), pairs without a path white.
 
     Inputs: reach (T, T) the full-BPTT norms; kept (T, T) bool, the pairs truncation keeps.
     Returns (T, T, 4) floats.
@@ -117,7 +119,7 @@ def reach_colors(reach, kept, vmin, vmax):
     out = np.empty(reach.shape + (4,))
     out[...] = REACH_EMPTY
     keep, cut = on & kept, on & ~kept
-    out[keep] = colormaps["Oranges"](0.25 + 0.75 * level[keep])
+    out[keep] = KEPT(0.25 + 0.75 * level[keep])
     out[cut] = colormaps["Greys"](0.1 + 0.4 * level[cut])
     return out
 
@@ -148,15 +150,15 @@ def draw_reach_map(ax, T, *, title=None):
     ax.set_ylabel("loss term L\u209b, step s", fontsize=9)
     ax.tick_params(labelsize=8)
     handles = [
-        Patch(facecolor=colormaps["Oranges"](0.7), label="gradient kept"),
+        Patch(facecolor=KEPT(0.7), label="gradient kept"),
         Patch(facecolor=colormaps["Greys"](0.35), label="cut by truncation"),
         Line2D([], [], color=BOUNDARY_COLOR, linestyle="--", label="chunk boundary"),
     ]
     ax.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, -0.16),
-        ncol=3,
+        bbox_to_anchor=(0.5, -0.18),
+        ncol=2,
         fontsize=8,
         frameon=False,
     )

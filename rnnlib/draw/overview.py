@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
 
 from ..unroll import sequence_setup
-from .style import COLORS, new_figure
+from .style import COLORS, REFERENCE, new_figure
 
 EXAMPLES = {
     "one-to-one": "image classification: image → label",
@@ -23,8 +23,13 @@ def _arrow(ax, a, b, color="0.3", rad=0.0, lw=1.2):
     return ax.add_patch(FancyArrowPatch(a, b, color=color, lw=lw, connectionstyle=arc, **style))
 
 
-def _node(ax, xy, kind, text="", r=0.22):
-    """A filled circle of the colour of `kind` (input, hidden, output) with a label."""
+LETTERS = {"input": "x", "hidden": "h", "output": "y"}  # said in letters, not only in colour
+
+
+def _node(ax, xy, kind, text=None, r=0.22):
+    """A filled circle of the colour of `kind` (input, hidden, output) with a label (None: the
+    kind's letter, x, h or y)."""
+    text = LETTERS[kind] if text is None else text
     circle = ax.add_patch(Circle(xy, r, fc=COLORS[kind], ec="0.2", lw=0.8))
     label = ax.text(*xy, text, ha="center", va="center", color="white", fontsize=9)
     return [circle, label]
@@ -94,6 +99,11 @@ def graphs_figure():
     """A static figure of draw_graphs' three panels; returns (fig, axes)."""
     fig, axes = new_figure(9.0, 3.4, ncols=3, gridspec_kw={"width_ratios": [3.2, 2.8, 4.3]})
     draw_graphs(axes)  # width ratios = x ranges, so every panel has the same scale
+    fig.alt = (
+        "Three graphs: a feed-forward net whose arrows all point up from inputs x to outputs y; "
+        "an RNN whose hidden node h has an arrow back to itself; and the same RNN unrolled over "
+        "four steps, each h_t passing to h_t+1 through the same W_hh"
+    )
     return _fixed_layout(fig, left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05), axes
 
 
@@ -101,6 +111,10 @@ def phases_figure(runs):
     """A static figure of draw_phases for a list of runs; returns (fig, axes)."""
     fig, axes = new_figure(2.9 * len(runs), 3.2, ncols=len(runs))
     draw_phases(np.atleast_1d(axes), runs)
+    fig.alt = "The path of hidden units 0 and 1 from a start: " + "; ".join(
+        f"{behaviour_title(r)} (lambda about {round(r['lyapunov'], 1) + 0.0:+.1f} per step)"
+        for r in runs
+    )
     return _fixed_layout(fig, left=0.08, right=0.98, bottom=0.14, top=0.84, wspace=0.45), axes
 
 
@@ -109,7 +123,7 @@ LENGTHS = {kind: (3, 2) if kind == "encoder-decoder" else (3, 3) for kind in EXA
 
 
 def draw_process(ax, kind, n_in=None, n_out=None):
-    """One process-sequence shape as boxes (inputs red, hidden blue, outputs green) and arrows.
+    """One process-sequence shape as boxes (x input, h hidden, y output, each in its colour).
 
     Which steps read an input and which give an output come from rnnlib.sequence_setup, the
     same description the unrolled network runs on. Inputs: ax; kind, one of EXAMPLES; n_in,
@@ -124,9 +138,12 @@ def draw_process(ax, kind, n_in=None, n_out=None):
     w, hgt = 0.6, 0.45
 
     def box(t, row, kind_):
-        return ax.add_patch(
+        patch = ax.add_patch(
             Rectangle((t - w / 2, row - hgt / 2), w, hgt, fc=COLORS[kind_], ec="0.2", lw=0.8)
         )
+        letter = ax.text(t, row, LETTERS[kind_], ha="center", va="center", color="white")
+        art.append(letter)  # the kind in a letter too, for readers who cannot tell the colours
+        return patch
 
     for t in range(setup["T"]):
         art.append(box(t, 1, "hidden"))
@@ -151,7 +168,7 @@ def draw_capacity(ax, h_max=20):
     """
     n = np.arange(1, h_max + 1)
     ax.semilogy(n, 2.0**n, color=COLORS["hidden"])
-    ax.semilogy(n, n**2.0, color=COLORS["target"])
+    ax.semilogy(n, n**2.0, color=REFERENCE, ls="--")
     ax.text(
         h_max / 2,
         2.0 ** (h_max / 2) * 8,
@@ -159,7 +176,7 @@ def draw_capacity(ax, h_max=20):
         ha="right",
         color=COLORS["hidden"],
     )
-    ax.text(h_max, h_max**2 * 3, "$H^2$ weights", ha="right", color=COLORS["target"])
+    ax.text(h_max, h_max**2 * 3, "$H^2$ weights", ha="right", color=REFERENCE)
     dots = ax.plot([1, 1], [2, 1], "o", color="0.1", ms=5)[0]
     vline = ax.axvline(1, color="0.5", lw=0.8, ls=":")
     ax.set(xlabel="H hidden units", xlim=(0.5, h_max + 0.5), ylim=(0.7, 2.0 ** (h_max + 1)))
@@ -236,8 +253,8 @@ def draw_behaviour(axes, T, burn):
             ax_p.plot([], [], ".-", color=COLORS["hidden"], ms=3, lw=0.4)[0],  # run 1
             ax_p.plot([], [], "x", color="0.1", ms=3, mew=0.8)[0],  # run 2, nudged
         ],
-        "dist": ax_d.semilogy(t, 1 + 0 * t, color="0.1", lw=1.0)[0],
-        "rate": ax_d.semilogy(t, 1 + 0 * t, "--", color=COLORS["target"])[0],  # d_0 e^{lambda t}
+        "dist": ax_d.semilogy(t, 1 + 0 * t, color=COLORS["hidden"], lw=1.2)[0],
+        "rate": ax_d.semilogy(t, 1 + 0 * t, "--", color=REFERENCE)[0],  # d_0 e^{lambda t}
     }
     ax_p.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), xlabel="$h_t[0]$", ylabel="$h_t[1]$")
     ax_p.set(xticks=[-1, 0, 1], yticks=[-1, 0, 1], aspect="equal")
@@ -282,7 +299,7 @@ def decay_figure(lags, logs, lam_free, first=10):
     fig, ax = new_figure(5.6, 3.0)
     slope = decay_slope(lags, logs, first)
     k = lags[first:]
-    ax.plot(lags[1:], logs[1:], "o", color=COLORS["hidden"], ms=4, label="along held-out text")
+    ax.plot(lags[1:], logs[1:], "o", color=COLORS["gradient"], ms=4, label="along held-out text")
     ax.plot(
         k,
         logs[first] + slope * (k - first),
@@ -301,4 +318,8 @@ def decay_figure(lags, logs, lam_free, first=10):
     )
     ax.set(xlabel="lag k = T - t (steps)", ylabel="mean ln ||dh_T / dh_t||")
     ax.legend(fontsize=9, frameon=False)
+    fig.alt = (
+        f"The mean log gradient norm ln ||dh_T/dh_t|| falls with the lag along a straight line of "
+        f"slope {slope:+.2f} per step, steeper than the input-free exponent {lam_free:+.2f}"
+    )
     return fig, ax

@@ -7,9 +7,9 @@ view builds its figure once and only changes heights, colours and texts afterwar
 import numpy as np
 from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from .style import COLORS
+from .style import CHAR_FONT, COLORS, MUTED, REFERENCE
 
-GREY = "#9a9a9a"
+GREY = MUTED  # reference lines and curves only for comparison
 FUTURE_ALPHA = 0.15  # how faint the steps not sampled yet are
 ROWS = {"x": 0.0, "h": 1.0, "p": 2.0, "s": 3.0}  # heights of the chain's rows
 SUBSCRIPTS = str.maketrans(
@@ -28,7 +28,8 @@ def _box(ax, x, y, text, color):
         (x - 0.3, y - 0.22), 0.6, 0.44, boxstyle="round,pad=0.02", fc="white", ec=color, lw=1.5
     )
     ax.add_patch(patch)
-    label = ax.text(x, y, text, ha="center", va="center", fontsize=10, color=color)
+    label = ax.text(x, y, text, ha="center", va="center", fontsize=12, color=color)
+    label.set_fontfamily(CHAR_FONT)
     return patch, label
 
 
@@ -47,7 +48,7 @@ def sampling_chain(ax, n):
     for name, label in (("x", "input $x_t$"), ("h", "$h_t$"), ("p", "$p_t$"), ("s", "sample")):
         ax.text(-0.5, ROWS[name], label, ha="right", va="center", fontsize=9)
     colors = {"x": COLORS["input"], "h": COLORS["hidden"], "p": COLORS["output"]}
-    colors["s"] = COLORS["target"]
+    colors["s"] = COLORS["sample"]
     art = {name: [] for name in ROWS}
     art["feed"] = []
     arrow = {"arrowstyle": "->", "color": GREY, "lw": 1.0, "shrinkA": 0, "shrinkB": 0}
@@ -60,7 +61,7 @@ def sampling_chain(ax, n):
             ax.annotate("", (t, ROWS[hi] - 0.24), (t, ROWS[lo] + 0.24), arrowprops=arrow)
         if t + 1 < n:
             ax.annotate("", (t + 0.7, ROWS["h"]), (t + 0.3, ROWS["h"]), arrowprops=arrow)  # W_hh
-            feed = dict(arrow, color=COLORS["target"], connectionstyle="arc3,rad=-0.15")
+            feed = dict(arrow, color=COLORS["sample"], connectionstyle="arc3,rad=-0.15")
             art["feed"].append(
                 ax.annotate(
                     "", (t + 0.78, ROWS["x"] + 0.2), (t + 0.22, ROWS["s"] - 0.2), arrowprops=feed
@@ -70,7 +71,7 @@ def sampling_chain(ax, n):
         Rectangle((0.5, -0.5), n, 4.0, fc="white", ec="none", alpha=1 - FUTURE_ALPHA, zorder=5)
     )
     art["cursor"] = ax.add_patch(
-        Rectangle((-0.45, -0.42), 0.9, 3.84, fc="none", ec=COLORS["target"], lw=2.0, zorder=6)
+        Rectangle((-0.45, -0.42), 0.9, 3.84, fc="none", ec=REFERENCE, lw=2.0, zorder=6)
     )
     texts = [art[name][t][1] for name in ("x", "s") for t in range(n)]
     for text in texts:
@@ -104,7 +105,7 @@ def distribution_bars(ax, chars, *, ymax=1.0):
     """
     V = len(chars)
     bars = ax.bar(np.arange(V), np.zeros(V), color=COLORS["output"], width=0.8)
-    ax.set_xticks(np.arange(V), [char_label(c) for c in chars], fontsize=9 if V <= 30 else 7)
+    ax.set_xticks(np.arange(V), [char_label(c) for c in chars], fontfamily=CHAR_FONT)
     ax.set_xlim(-0.6, V - 0.4)
     ax.set_ylim(0.0, ymax)
     ax.set_ylabel("probability")
@@ -116,7 +117,7 @@ def set_distribution(bars, p, drawn=None):
     """Set bar heights to p (V,); colour the drawn index (None: no highlight). Returns bars."""
     for i, (bar, v) in enumerate(zip(bars, p, strict=True)):
         bar.set_height(float(v))
-        bar.set_color(COLORS["target"] if i == drawn else COLORS["output"])
+        bar.set_color(COLORS["sample"] if i == drawn else COLORS["output"])
     return bars
 
 
@@ -126,10 +127,10 @@ def entropy_curve(ax, temperatures, entropies, log_v):
     Inputs: ax; temperatures (K,); entropies (K,); log_v = ln V.
     Returns (line, marker) Line2D artists; move the marker with marker.set_data([T], [H]).
     """
-    (line,) = ax.plot(temperatures, entropies, color=COLORS["hidden"], lw=1.5)
+    (line,) = ax.plot(temperatures, entropies, color=REFERENCE, lw=1.5)
     ax.axhline(log_v, color=GREY, ls="--", lw=1.0)
     ax.text(temperatures[-1], log_v, "ln V", va="bottom", ha="right", fontsize=9, color=GREY)
-    (marker,) = ax.plot([], [], "o", color=COLORS["target"], ms=8, clip_on=False)
+    (marker,) = ax.plot([], [], "o", color=REFERENCE, ms=8, clip_on=False)
     ax.set_xlim(0.0, temperatures[-1])
     ax.set_ylim(-0.06 * log_v, 1.08 * log_v)  # a curve at 0 (top-k = 1) stays above the spine
     ax.set_xlabel("temperature")
@@ -142,9 +143,9 @@ def top_k_ceiling(ax, temperatures):
     """The ceiling ln k of the entropy under top-k, a dashed line with its label (hidden until
     set_top_k_ceiling shows it). Returns (line, text) for set_top_k_ceiling."""
     (line,) = ax.plot([temperatures[0], temperatures[-1]], [0.0, 0.0], ls="--", lw=1.0)
-    line.set_color(COLORS["hidden"])
+    line.set_color(REFERENCE)
     text = ax.text(temperatures[-1], 0.0, "", va="bottom", ha="right", fontsize=9)
-    text.set_color(COLORS["hidden"])
+    text.set_color(REFERENCE)
     return line, text
 
 
@@ -170,10 +171,10 @@ def loss_curve(ax, iterations, loss, *, label="loss per character", log_v=None, 
     if background is not None:
         its, values, name = background
         ax.plot(its, values, color=GREY, lw=0.8, label=name)
-    (line,) = ax.plot(iterations, loss, color=COLORS["hidden"], lw=1.5, label=label)
+    (line,) = ax.plot(iterations, loss, color=REFERENCE, lw=1.5, label=label)
     if log_v is not None:
         ax.axhline(log_v, color=GREY, ls="--", lw=1.0, label="uniform guess, ln V")
-    (marker,) = ax.plot([], [], "o", color=COLORS["target"], ms=8)
+    (marker,) = ax.plot([], [], "o", mfc="none", mec=REFERENCE, mew=2, ms=10)
     ax.set_xlabel("iteration")
     ax.set_ylabel("nats per character")
     ax.legend(loc="upper right", fontsize=9, frameon=False)

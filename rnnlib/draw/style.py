@@ -1,10 +1,90 @@
 """Shared figure settings: small, fixed-size figures that render fast and identically everywhere."""
 
+import base64
+import html
+import io
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
-DPI = 80
-COLORS = {"input": "#d64545", "hidden": "#3b7dd8", "output": "#3a9a52", "target": "#e69b00"}
+DPI = 80  # CSS pixels per inch of a figure as shown
+
+# One colour per meaning, the same in every notebook: Okabe and Ito's palette ("Color Universal
+# Design", 2008), chosen so that every pair stays apart under simulated protanopia, deuteranopia
+# and tritanopia (tests/test_style.py measures it). Wherever a colour carries meaning, a label or
+# a marker says it too.
+COLORS = {
+    "input": "#d55e00",  # vermillion: inputs x_t
+    "hidden": "#0072b2",  # blue: hidden states h_t
+    "output": "#009e73",  # bluish green: outputs y_t, p_t
+    "target": "#e69f00",  # orange: the target character
+    "gradient": "#cc79a7",  # reddish purple: gradients dL/d...
+    "sample": "#56b4e9",  # sky blue: a character drawn by the sampler
+}
+REFERENCE = "#333333"  # dark grey: predictions, reference lines, a second run (with its own marker)
+MUTED = "#b3b3b3"  # light grey: what is cut off, not yet reached, or only for comparison
+DIVERGING = "RdBu_r"  # signed values: blue negative, white 0, red positive (ColorBrewer, CVD-safe)
+
+# Text sizes in points; at DPI 80 a point is 80/72 px, so 11 pt is 12.2 px, the smallest text a
+# projected figure may carry (tests/test_style.py renders every view and checks it).
+FONT = {"small": 11, "normal": 12, "title": 13}
+MIN_FONT_PX = 12
+CHAR_FONT = "DejaVu Sans Mono"  # characters: its "l" has a tail, never to be read as "I" or "|"
+SCALE = 2  # image pixels per CSS pixel: frames and figures stay crisp at devicePixelRatio 2
+
+
+class CourseFigure(Figure):
+    """A Figure that shows itself in a notebook as a SCALE x PNG at its CSS size, with alt text
+    (what it shows, for screen readers and for readers without the image), and whose text is
+    never smaller than FONT["small"]. Set fig.alt to describe it."""
+
+    alt = ""
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The PNG with its CSS size and alt text, and the same as an <img> in HTML (static
+        HTML exports keep the alt text only from there)."""
+        png = base64.b64encode(figure_png(self)).decode("ascii")
+        width, height = css_size(self)
+        alt = describe(self)
+        img = f'<img src="data:image/png;base64,{png}" width="{width}" alt="{html.escape(alt)}">'
+        data = {"image/png": png, "text/html": img, "text/plain": f"<{alt}>"}
+        return data, {"image/png": {"width": width, "height": height, "alt": alt}}
+
+
+def describe(fig):
+    """The figure's alt text: fig.alt, or else its axes' titles joined ("figure: ...")."""
+    if getattr(fig, "alt", ""):
+        return fig.alt
+    titles = [ax.get_title() for ax in fig.axes if ax.get_title().strip()]
+    return "figure: " + "; ".join(titles) if titles else "figure"
+
+
+def css_size(fig):
+    """The figure's size in CSS pixels (its inches times DPI), as ints (width, height)."""
+    w, h = fig.get_size_inches()
+    return round(w * DPI), round(h * DPI)
+
+
+def readable(fig):
+    """Raise every text of the figure (tick labels too) to at least FONT["small"] points."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            size = axis.get_ticklabels()[0].get_fontsize() if axis.get_ticklabels() else 0
+            if size < FONT["small"]:
+                ax.tick_params(axis="x" if axis is ax.xaxis else "y", labelsize=FONT["small"])
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < FONT["small"]:
+            text.set_fontsize(FONT["small"])
+    return fig
+
+
+def figure_png(fig, scale=SCALE):
+    """PNG bytes of a figure at `scale` image pixels per CSS pixel, its text made readable."""
+    readable(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI * scale, pil_kwargs={"compress_level": 6})
+    return buf.getvalue()
 
 
 def new_figure(width=8.0, height=3.2, *, nrows=1, ncols=1, **subplot_kw):
@@ -13,14 +93,16 @@ def new_figure(width=8.0, height=3.2, *, nrows=1, ncols=1, **subplot_kw):
     Inputs: width, height in inches; nrows, ncols; extra keyword arguments go to subplots.
     Returns (fig, axes) where axes is one Axes or an array of them, as Figure.subplots gives.
     """
-    fig = Figure(figsize=(width, height), dpi=DPI, layout="constrained")
+    fig = CourseFigure(figsize=(width, height), dpi=DPI, layout="constrained")
     FigureCanvasAgg(fig)  # render with Agg directly, without pyplot's machinery
     axes = fig.subplots(nrows, ncols, **subplot_kw)
     return fig, axes
 
 
 def freeze_layout(fig):
-    """Lay the figure out once, then keep the positions: later redraws skip the layout solver."""
+    """Lay the figure out once, then keep the positions: later redraws skip the layout solver.
+    Its text is made readable first, so the layout makes room for it."""
+    readable(fig)
     fig.canvas.draw()
     fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
     return fig

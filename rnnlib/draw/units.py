@@ -4,11 +4,13 @@ properties of the text (bars), and a passage coloured by the unit's activation (
 import html
 
 import numpy as np
+from matplotlib import colormaps
 
-from .style import COLORS
+from .style import CHAR_FONT, COLORS, DIVERGING
 
-POSITIVE = (214, 69, 69)  # activations near +1: red
-NEGATIVE = (59, 125, 216)  # activations near -1: blue
+_ENDS = colormaps[DIVERGING]
+POSITIVE = tuple(round(255 * c) for c in _ENDS(0.85)[:3])  # activations near +1: red
+NEGATIVE = tuple(round(255 * c) for c in _ENDS(0.15)[:3])  # activations near -1: blue
 VISIBLE = {"\n": "\u21b5\n"}  # a newline shown as an arrow, then the line break
 
 
@@ -54,5 +56,8 @@ def activation_html(text, acts):
         shown = html.escape(VISIBLE.get(c, c))
         style = f"background:rgba({rgb[0]},{rgb[1]},{rgb[2]},{abs(a):.2f})"
         spans.append(f'<span style="{style}" title="{a:+.2f}">{shown}</span>')
-    box = "font-family: monospace; white-space: pre-wrap; max-width: 60em; line-height: 1.5"
+    box = (
+        f"font-family: '{CHAR_FONT}', monospace; white-space: pre-wrap; max-width: 60em; "
+        "line-height: 1.5"
+    )
     return f'<div style="{box}">{"".join(spans)}</div>'

@@ -11,14 +11,16 @@ from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize, to_rgb
 from matplotlib.patches import FancyArrow, FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from .style import COLORS, placed_figure
+from .style import COLORS, DIVERGING, MUTED, REFERENCE, placed_figure
 
 DX, ROW = 1.5, {"x": 0.0, "h": 1.2, "y": 2.4, "L": 3.4, "sum": 4.3}  # grid of the graph
 BOX_W, BOX_H = 0.9, 0.62
-WEIGHT_COLORS = {"W_xh": "#c0392b", "W_hh": "#7b3fb5", "W_hy": "#2e8b57"}
-GRAD_COLOR = "#e67e22"
+# Weights are dark grey arrows, told apart by their labels and directions (a colour of their own
+# would give a second meaning to a colour of the palette); the gradient has its palette colour.
+WEIGHT_COLORS = {"W_xh": REFERENCE, "W_hh": REFERENCE, "W_hy": REFERENCE}
+GRAD_COLOR = COLORS["gradient"]
 PENDING = "#f4f4f4"
-CMAP = colormaps["RdBu_r"]
+CMAP = colormaps[DIVERGING]
 SUB = {"W_xh": "xh", "W_hh": "hh", "W_hy": "hy"}
 
 
@@ -43,7 +45,7 @@ def _box(ax, xy, label, n_cells):
     return patch, text, cells
 
 
-def _arrow(ax, a, b, color, label=None, label_xy=None):
+def _arrow(ax, a, b, color, label=None, label_xy=None, ha="center"):
     """A straight arrow (a plain polygon, cheap to draw) from a to b, with an optional label."""
     (x0, y0), (x1, y1) = a, b
     arr = FancyArrow(
@@ -62,7 +64,7 @@ def _arrow(ax, a, b, color, label=None, label_xy=None):
     ax.add_patch(arr)
     txt = None
     if label is not None:
-        txt = ax.text(*label_xy, label, ha="center", va="center", fontsize=7, color=color)
+        txt = ax.text(*label_xy, label, ha=ha, va="center", color=color)
     return arr, txt
 
 
@@ -139,8 +141,7 @@ def draw_unrolled(
         seen.add(w)
         return _wlabel(w, t, tied)
 
-    layer_colors = colormaps["tab10"].colors
-    wcol = {w: (lambda t, w=w: WEIGHT_COLORS[w] if tied else layer_colors[t % 10]) for w in SUB}
+    wcol = {w: (lambda t, w=w: WEIGHT_COLORS[w]) for w in SUB}  # untied: each layer's label says
     node("h", -1, sub("h", 0) + (" learned" if h0 == "learned" else " = 0"), H)
     for t in range(T):
         node("h", t, sub("h", t + 1), H)
@@ -151,12 +152,14 @@ def draw_unrolled(
             node("x", t, sub("x", t + 1), D)
             a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
             lab = label("W_xh", t)
-            arrows[("W_xh", t)] = _arrow(ax, a, b, wcol["W_xh"](t), lab, (t * DX + 0.3, 0.6))[0]
+            xy = (t * DX + 0.08, 0.6)  # beside the arrow, to its right
+            arrows[("W_xh", t)] = _arrow(ax, a, b, wcol["W_xh"](t), lab, xy, "left")[0]
         if t in outs:
             node("y", t, sub("y", t + 1), V)
             a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
             lab = label("W_hy", t)
-            arrows[("W_hy", t)] = _arrow(ax, a, b, wcol["W_hy"](t), lab, (t * DX + 0.3, 1.8))[0]
+            xy = (t * DX + 0.08, 1.8)
+            arrows[("W_hy", t)] = _arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
             node("L", t, sub("L", t + 1), 0)
             a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)
             arrows[("loss", t)] = _arrow(ax, a, b, "#555555")[0]
@@ -209,7 +212,7 @@ def show_values(art, values, scale=None):
         kind = "hidden" if key[0] in ("h",) else "input" if key[0] == "x" else "output"
         on = key in values
         patch.set_facecolor(_pale(COLORS[kind]) if on else PENDING)
-        patch.set_edgecolor(COLORS[kind] if on else "#bbbbbb")
+        patch.set_edgecolor(COLORS[kind] if on else MUTED)
         patch.set_linewidth(1.2)
     for (w, t), arrow in art["arrows"].items():
         head = {"W_hh": ("h", t), "W_xh": ("h", t), "W_hy": ("y", t), "loss": ("L", t)}
@@ -218,8 +221,8 @@ def show_values(art, values, scale=None):
 
 
 def show_gradient(art, steps):
-    """Mark the hidden nodes the backward pass has reached (orange edges) and the W_hh arrows
-    it has flowed back through (orange). Inputs: art; steps, the 0-based steps t with dL/dh_t
+    """Mark the hidden nodes the backward pass has reached (gradient-coloured edges) and the W_hh
+    arrows it has flowed back through. Inputs: art; steps, the 0-based steps t with dL/dh_t
     known (t = -1 is h_0). Returns the sorted list of marked steps."""
     steps = sorted(set(steps))
     for t in steps:
@@ -276,6 +279,10 @@ def cell_figure(T=3):
     art = draw_folded(a), draw_unrolled(b, T, highlight="W_hh")
     a.set_title("folded: a cycle", fontsize=10, y=1.0)
     b.set_title(f"unrolled for T = {T}: one W_hh, re-used at every step", fontsize=10, y=1.0)
+    fig.alt = (
+        f"Left, the folded RNN: x to h to y, with a loop from h back to itself (W_hh). Right, "
+        f"the same net unrolled for T = {T} steps, the one W_hh drawn thick at every step"
+    )
     return fig, art
 
 
@@ -286,4 +293,8 @@ def layered_figure(T=3):
     """
     fig, (ax,) = placed_figure(4.6, 3.0, [(0.0, 0.0, 1.0, 0.92)])
     art = draw_unrolled(ax, T, tied=False, title="layered net: layer t has its own weights")
+    fig.alt = (
+        f"A layered feed-forward net of {T} layers, each with its own weights "
+        "W_xh, W_hh and W_hy labelled by the layer number"
+    )
     return fig, art

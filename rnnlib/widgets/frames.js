@@ -1,8 +1,13 @@
 // The page side of rnnlib.widgets.frames.FrameSwitcher: every frame and table of a view, held
 // in the page and switched there. The controls' positions arrive through traits i0, i1, ...
-// that are jslinked to the controls, so a press never waits for the kernel. Frames are decoded
-// once into ImageBitmaps and drawn on a canvas of fixed size: a swap loads nothing and moves
-// nothing on the page (no layout, so the browser repaints only the canvas).
+// that are jslinked to the controls, so a press never waits for the kernel. Frames carry
+// `scale` image pixels per CSS pixel and are drawn on a canvas of fixed CSS size: a swap loads
+// nothing and moves nothing on the page (no layout, so the browser repaints only the canvas).
+// A frame is decoded into an ImageBitmap when it is first needed (the shown one, then its
+// neighbours along each control), and at most CACHE decoded frames are kept, least recently
+// shown dropped first: a view of hundreds of 2x frames stays within a bounded memory.
+const CACHE = 48;
+
 function render({ model, el }) {
   const counts = model.get("counts");
   const offsets = model.get("offsets");
@@ -10,63 +15,123 @@ function render({ model, el }) {
   const allAxes = counts.map((_, k) => k);
   const width = model.get("width");
   const height = model.get("height");
+  const scale = model.get("scale") || 1;
   const tables = model.get("tables");
+  const labels = model.get("labels");
+  const frames = model.get("frames");
 
   el.classList.add("rnnlib-frames");
   el.dataset.counts = counts.join(" "); // the grid, for tests that check which frame is shown
   el.dataset.offsets = offsets.join(" ");
   el.dataset.figureAxes = figureAxes.join(" ");
   const row = document.createElement("div"); // el's own style belongs to its ipywidgets Layout
-  row.style.cssText = "display:flex;flex-flow:row nowrap;align-items:flex-start";
+  // the table beside the figure when the output is wide enough, below it when not
+  row.style.cssText = "display:flex;flex-flow:row wrap;align-items:flex-start;gap:4px 8px";
   el.append(row);
   const box = document.createElement("div");
   box.style.cssText = `width:${width}px;height:${height}px;flex:none;contain:strict`;
   const canvas = document.createElement("canvas");
   canvas.className = "rnnlib-frame";
-  canvas.width = width;
-  canvas.height = height;
+  canvas.width = Math.round(width * scale);
+  canvas.height = Math.round(height * scale);
   canvas.style.cssText = `width:${width}px;height:${height}px;display:block`;
+  canvas.setAttribute("role", "img");
   box.append(canvas);
   row.append(box);
   const table = document.createElement("div");
   table.className = "rnnlib-frames-table";
-  table.style.cssText = "margin-left:8px;flex:1 1 auto;min-width:0";
+  table.style.cssText = "flex:1 1 22em;min-width:22em;max-width:100%;overflow-x:auto";
+  table.setAttribute("aria-live", "polite");
   if (tables.length) row.append(table);
 
   // Position k of the grid is the control's value (or index) minus its offset.
-  const flat = (axes) =>
-    axes.reduce((f, k) => f * counts[k] + (model.get(`i${k}`) - offsets[k]), 0);
+  const position = (k) => model.get(`i${k}`) - offsets[k];
+  const flatOf = (axes, pos) => axes.reduce((f, k) => f * counts[k] + pos[k], 0);
+  const flat = (axes) => flatOf(axes, allAxes.map(position));
   const ctx = canvas.getContext("2d");
-  const bitmaps = [];
+  const bitmaps = new Map(); // frame -> ImageBitmap, in order of last use
+  const pending = new Map(); // frame -> Promise of its ImageBitmap
   let drawn = -1;
   let shownTable = null;
+  let alive = true;
+
+  const decode = (i) => {
+    if (bitmaps.has(i)) return Promise.resolve(bitmaps.get(i));
+    if (!pending.has(i)) {
+      const blob = new Blob([frames[i]], { type: "image/png" });
+      pending.set(
+        i,
+        createImageBitmap(blob).then((bitmap) => {
+          pending.delete(i);
+          if (!alive) {
+            bitmap.close();
+            return null;
+          }
+          bitmaps.set(i, bitmap);
+          while (bitmaps.size > CACHE) {
+            const [oldest, old] = bitmaps.entries().next().value;
+            if (oldest === drawn) break; // never drop the frame on the canvas
+            bitmaps.delete(oldest);
+            old.close();
+          }
+          return bitmap;
+        }),
+      );
+    }
+    return pending.get(i);
+  };
+  const touch = (i) => {
+    const b = bitmaps.get(i);
+    bitmaps.delete(i);
+    bitmaps.set(i, b); // most recently used last
+  };
+  // The frames one step away along each figure control: likely next, decoded ahead.
+  const neighbours = () => {
+    const pos = allAxes.map(position);
+    const out = [];
+    figureAxes.forEach((k) => {
+      for (const d of [-1, 1]) {
+        const p = pos.slice();
+        p[k] += d;
+        if (p[k] >= 0 && p[k] < counts[k]) out.push(flatOf(figureAxes, p));
+      }
+    });
+    return out;
+  };
+  const draw = (frame) => {
+    const bitmap = bitmaps.get(frame);
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    touch(frame);
+    drawn = frame;
+    canvas.dataset.frame = String(frame); // a mark for tests: which frame is shown
+  };
   const show = () => {
     const frame = flat(figureAxes);
-    if (frame !== drawn && bitmaps[frame]) {
-      ctx.clearRect(0, 0, width, height);
-      ctx.drawImage(bitmaps[frame], 0, 0);
-      drawn = frame;
-      canvas.dataset.frame = String(frame); // a mark for tests: which frame is shown
+    const state = flat(allAxes);
+    if (labels[state] !== undefined) canvas.setAttribute("aria-label", labels[state]);
+    if (frame !== drawn) {
+      if (bitmaps.has(frame)) draw(frame);
+      else
+        decode(frame).then((bitmap) => {
+          if (bitmap && alive && flat(figureAxes) === frame) draw(frame);
+        });
     }
-    const html = tables[flat(allAxes)];
+    const html = tables[state];
     if (html !== undefined && html !== shownTable) {
       table.innerHTML = html;
       shownTable = html;
     }
+    neighbours().forEach((i) => decode(i));
   };
-  model.get("frames").forEach((bytes, i) => {
-    const blob = new Blob([bytes], { type: "image/png" });
-    createImageBitmap(blob).then((bitmap) => {
-      bitmaps[i] = bitmap;
-      if (i === flat(figureAxes)) show();
-    });
-  });
   show();
   const events = allAxes.map((k) => `change:i${k}`).join(" ");
   model.on(events, show);
   return () => {
+    alive = false;
     model.off(events, show);
-    bitmaps.forEach((b) => b && b.close());
+    bitmaps.forEach((b) => b.close());
+    bitmaps.clear();
   };
 }
 

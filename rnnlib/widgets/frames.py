@@ -21,13 +21,17 @@ class FrameSwitcher(anywidget.AnyWidget):
     Traits: frames, PNG bytes per state of the figure axes (row-major over figure_axes);
     tables, HTML per state of all controls (row-major), or empty; counts, the number of values
     of each control; offsets, subtracted from i<k> to give position k; figure_axes, the
-    controls the frame depends on; width, height, the frames' size in pixels; i0 .. i3, the
-    controls' values or indices (jslinked).
+    controls the frame depends on; width, height, the frames' size in CSS pixels; scale, image
+    pixels per CSS pixel; labels, the accessible name of every state (row-major, all controls);
+    i0 .. i3, the controls' values or indices (jslinked). The page decodes frames when they are
+    first shown and keeps at most CACHE of them decoded (frames.js): memory stays bounded.
     """
 
     _esm = Path(__file__).with_name("frames.js").read_text(encoding="utf-8")
     frames = traitlets.List(traitlets.Bytes()).tag(sync=True)
     tables = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    labels = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    scale = traitlets.Int(1).tag(sync=True)
     counts = traitlets.List(traitlets.Int()).tag(sync=True)
     offsets = traitlets.List(traitlets.Int()).tag(sync=True)
     figure_axes = traitlets.List(traitlets.Int()).tag(sync=True)

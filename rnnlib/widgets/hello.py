@@ -3,6 +3,7 @@
 import ipywidgets as widgets
 
 from ..draw import hello as draw
+from ..draw.style import REFERENCE
 from ..hello import CHARS, INPUTS, TARGETS, argmax_label, argmax_text, run
 from .view import FigureView
 
@@ -67,7 +68,8 @@ def timestep_explorer(models):
         "model": widgets.ToggleButtons(options=list(models), description="weights"),
         "step": widgets.IntSlider(min=1, max=len(INPUTS), value=1, description="timestep t"),
     }
-    return FigureView(fig, update, controls, table=step_table, animated=moving)
+    alt = "The hello net at one timestep: its hidden state, logits and the softmax bars"
+    return FigureView(fig, update, controls, table=step_table, animated=moving, alt=alt)
 
 
 def replay_table(values, res):
@@ -98,7 +100,7 @@ def training_replay(result, iterations, start=None):
     fig, (ax_net, ax_loss, ax_p) = draw.placed_figure(9.6, 4.4, boxes)
     net = draw.network(ax_net)
     losses = result.history["loss"]
-    marker = draw.loss_curve(ax_loss, [("with $W_{hh}$", losses, draw.COLORS["hidden"])])
+    marker = draw.loss_curve(ax_loss, [("with $W_{hh}$", losses, REFERENCE)])
     ax_loss.get_legend().remove()
     bars = ax_p.bar(range(len(INPUTS)), [0.0] * len(INPUTS), color=draw.COLORS["target"])
     ax_p.set_xticks(range(len(INPUTS)), [f"{t + 1}" for t in range(len(INPUTS))])
@@ -121,4 +123,6 @@ def training_replay(result, iterations, start=None):
         raise ValueError(f"start {start!r} is not one of the iterations {list(iterations)}")
     moving = draw.dynamic_artists(net) + [marker] + list(bars)
     slider = widgets.SelectionSlider(options=list(iterations), value=start, description="iteration")
-    return FigureView(fig, update, {"iteration": slider}, table=replay_table, animated=moving)
+    alt = "The hello net after some training updates, with the loss curve and p(target) per step"
+    controls = {"iteration": slider}
+    return FigureView(fig, update, controls, table=replay_table, animated=moving, alt=alt)

@@ -20,6 +20,9 @@ ROTATIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 SEEDS = 4
 
 
+TABLE = "border-collapse:separate;border-spacing:14px 3px;text-align:center"  # room between cells
+
+
 def _table(rows):
     """An HTML table from a list of rows of cells (the first row is the header)."""
     html_rows = []
@@ -27,7 +30,7 @@ def _table(rows):
         tag = "th" if i == 0 else "td"
         html_rows.append("".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row))
     body = "".join(f"<tr>{r}</tr>" for r in html_rows)
-    return f"<table style='border-collapse:collapse;text-align:center'>{body}</table>"
+    return f"<table style='{TABLE}'>{body}</table>"
 
 
 def _steps(steps):
@@ -65,8 +68,9 @@ def process_explorer(kind="many-to-many"):
         )
 
     kinds = widgets.ToggleButtons(options=list(draw.EXAMPLES), value=kind, description="shape")
-    kinds.style.button_width = "110px"
-    return FigureView(fig, update, {"kind": kinds}, table=table)
+    kinds.style.button_width = "auto"  # each button as wide as its label
+    alt = "A sequence shape: which steps read an input x, carry a hidden state h, emit an output y"
+    return FigureView(fig, update, {"kind": kinds}, table=table, alt=alt)
 
 
 def next_step_pairs(text):
@@ -145,7 +149,8 @@ def capacity_explorer(H=10, h_max=20):
         )
 
     slider = widgets.IntSlider(value=H, min=1, max=h_max, description="H units")
-    return FigureView(fig, update, {"H": slider}, table=table)
+    alt = "2^H activity vectors grow far faster than H^2 weights (log scale), marked at H"
+    return FigureView(fig, update, {"H": slider}, table=table, alt=alt)
 
 
 def behaviour_run(gain, rotation, seed, T=SHOW_STEPS, burn=BURN):
@@ -197,4 +202,5 @@ def behaviours_explorer(gain=3.0, rotation=0.0, seed=0):
         "seed": widgets.IntSlider(value=seed, min=0, max=SEEDS - 1, description="seed"),
     }
     moving = [*art["path"], art["dist"], art["rate"], art["title"]]
-    return FigureView(fig, update, controls, table=table, animated=moving)
+    alt = "An input-free RNN: the path of two hidden units, and the distance of two nearby runs"
+    return FigureView(fig, update, controls, table=table, animated=moving, alt=alt)

@@ -64,7 +64,7 @@ def step_explorer(params, vocab, seed_char, n=8, *, temperature=1.0, rng=0, prer
     fig, (ax_chain, ax_p) = new_figure(8.0, 4.6, nrows=2, height_ratios=[1.5, 1.0])
     chain = draw.sampling_chain(ax_chain, n)
     bars = draw.distribution_bars(ax_p, vocab.chars)
-    ax_p.set_title("$p_t$ = softmax($y_t$); the drawn character in orange", fontsize=10)
+    ax_p.set_title("$p_t$ = softmax($y_t$); the drawn character in sky blue", fontsize=10)
 
     def update(step):
         t = step - 1
@@ -89,8 +89,9 @@ def step_explorer(params, vocab, seed_char, n=8, *, temperature=1.0, rng=0, prer
 
     slider = widgets.IntSlider(value=max(1, n // 2), min=1, max=n, description="step")
     animated = chain["animated"] + list(bars)
+    alt = "The sampler unrolled up to a step: each drawn character fed back as the next input"
     view = FigureView(
-        fig, update, {"step": slider}, table=table, prerender=prerender, animated=animated
+        fig, update, {"step": slider}, table=table, prerender=prerender, animated=animated, alt=alt
     )
     view.steps = steps
     return view
@@ -174,6 +175,7 @@ def temperature_explorer(
         prerender=prerender,
         animated=animated,
         figure_controls=["temperature", "top_k"],  # the seed changes only the sample
+        alt="The next-character distribution after the prompt, and its entropy against temperature",
     )
 
 
@@ -234,4 +236,7 @@ def training_explorer(
         options=list(texts), value=list(texts)[len(texts) // 2], description="iteration"
     )
     controls = {"snapshot": slider}
-    return FigureView(fig, update, controls, table=table, prerender=prerender, animated=[marker])
+    alt = "Held-out and training loss per character against iteration, marked at one snapshot"
+    return FigureView(
+        fig, update, controls, table=table, prerender=prerender, animated=[marker], alt=alt
+    )

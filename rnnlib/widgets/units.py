@@ -42,8 +42,9 @@ def units_explorer(params, vocab, text, *, shown=480, unit=None):
         )
 
     slider = widgets.IntSlider(value=unit, min=0, max=H - 1, description="unit")
+    alt = "One hidden unit's correlation with properties of the text, and where it is active"
     view = FigureView(
-        fig, update, {"unit": slider}, table=table, animated=[*art[0], *art[1], title]
+        fig, update, {"unit": slider}, table=table, animated=[*art[0], *art[1], title], alt=alt
     )
     view.best = best
     return view

@@ -11,7 +11,7 @@ import numpy as np
 
 from ..draw import norms as dn
 from ..draw import unroll as du
-from ..draw.style import new_figure
+from ..draw.style import MUTED, new_figure
 from ..examples import (
     RHOS,
     SETUPS,
@@ -77,6 +77,7 @@ def forward_explorer(params=None, kind="many-to-many"):
         H=params["W_hh"].shape[0],
         input_steps=ex["input_steps"],
         loss_steps=ex["loss_steps"],
+        weight_labels="first",  # each matrix named once: room for readable labels
     )
     yscale = {"y": float(np.abs(trace["ys"]).max())}
 
@@ -94,7 +95,9 @@ def forward_explorer(params=None, kind="many-to-many"):
         return _html(["t", "x_t", "h_t", "y_t (h, e, l, o)"], rows)
 
     slider = widgets.IntSlider(value=ex["T"] - 1, min=0, max=ex["T"], description="step t")
-    return FigureView(fig, update, {"t": slider}, table=table, title="forward pass, step by step")
+    alt = "The unrolled RNN with the states computed so far filled in, up to step t"
+    title = "forward pass, step by step"
+    return FigureView(fig, update, {"t": slider}, table=table, title=title, alt=alt)
 
 
 def setups_explorer(params=None):
@@ -140,7 +143,8 @@ def setups_explorer(params=None):
         return _html(["t", "target", "L_t"], rows)
 
     buttons = widgets.ToggleButtons(options=list(SETUPS), value="many-to-many", description="shape")
-    return FigureView(fig, update, {"kind": buttons}, table=table)
+    alt = "The unrolled RNN for one sequence shape, with its inputs, states and losses"
+    return FigureView(fig, update, {"kind": buttons}, table=table, alt=alt)
 
 
 def backward_explorer(params=None, kind="many-to-many"):
@@ -188,7 +192,9 @@ def backward_explorer(params=None, kind="many-to-many"):
         return _html(["t", "||dL/dh_t||", "||dW_hh part||"], rows)
 
     slider = widgets.IntSlider(value=T // 2, min=0, max=T, description="steps back")
-    return FigureView(fig, update, {"n": slider}, table=table, title="backward pass, step by step")
+    alt = "The backward pass: the states it has reached, and the gradient norm at each step"
+    title = "backward pass, step by step"
+    return FigureView(fig, update, {"n": slider}, table=table, title=title, alt=alt)
 
 
 def radius_explorer(T=12, H=8):
@@ -235,7 +241,8 @@ def radius_explorer(T=12, H=8):
     slider = widgets.SelectionSlider(
         options=[(f"{r:.1f}", r) for r in RHOS], value=1.0, description="rho"
     )
-    return FigureView(fig, update, {"rho": slider}, table=table)
+    alt = "Gradient norm against timestep (log scale): measured markers and the rho^(T-t) line"
+    return FigureView(fig, update, {"rho": slider}, table=table, alt=alt)
 
 
 CHUNK_TEXT = "hellohellohello"  # a loss at every step of "hellohelloh..." -> "ellohelloh..."
@@ -255,7 +262,7 @@ def chunk_example(text=CHUNK_TEXT):
 def truncation_explorer(params=None, text=CHUNK_TEXT):
     """A slider for the chunk length k of truncated BPTT (1..T), a loss at every step.
 
-    Left: the reach map, ||dL_s/dh_t|| for each loss L_s and state h_t (full BPTT), orange where
+    Left: the reach map, ||dL_s/dh_t|| for each loss L_s and state h_t (full BPTT), purple where
     chunked truncation keeps the gradient, grey where it cuts it, with the chunk boundaries.
     Right: the relative error of the truncated gradient of (W_xh, W_hh, b_h) against full BPTT,
     for every k (the current one highlighted).
@@ -285,24 +292,24 @@ def truncation_explorer(params=None, text=CHUNK_TEXT):
         }
     on = reach[reach > 0]
     vmin, vmax = float(on.min()), float(on.max())
-    fig, (ax, axe) = new_figure(7.2, 3.9, ncols=2, width_ratios=(1.25, 1))
+    fig, (ax, axe) = new_figure(8.0, 4.4, ncols=2, width_ratios=(1.25, 1))
     art = dn.draw_reach_map(ax, T, title="which loss reaches which h\u209c")
     errors = [runs[k]["error"] for k in range(1, T + 1)]
-    bars = axe.bar(range(1, T + 1), errors, width=0.7, color="#cccccc")
+    bars = axe.bar(range(1, T + 1), errors, width=0.7, color=MUTED)
     axe.set_xticks(list(range(1, T + 1, 2)))
     axe.set_xlim(-0.2, T + 1.2)  # room for the labels of the first and last bar
     axe.set_ylim(0.0, 1.12 * max(errors))
     axe.set_xlabel("chunk length k", fontsize=9)
-    axe.set_ylabel("relative error vs full BPTT", fontsize=9)
+    axe.set_ylabel("relative error", fontsize=9)
     axe.tick_params(labelsize=8)
-    axe.set_title("error of dL/d(W_xh, W_hh, b_h)", fontsize=10, y=1.0)
+    axe.set_title("error vs full BPTT", fontsize=10, y=1.0)
     label = axe.text(0, 0, "", ha="center", va="bottom", fontsize=8)
 
     def update(k):
         r = runs[k]
         dn.show_reach(art, reach, r["kept"], r["starts"], vmin, vmax)
         for i, bar in enumerate(bars, start=1):
-            bar.set_color(dn.GRAD_COLOR if i == k else "#cccccc")
+            bar.set_color(dn.GRAD_COLOR if i == k else MUTED)
         label.set_position((k, r["error"]))
         label.set_text(f"{r['error']:.2f}")
         return r
@@ -331,6 +338,8 @@ def truncation_explorer(params=None, text=CHUNK_TEXT):
         update,
         {"k": slider},
         table=table,
+        alt="Which loss term's gradient reaches which hidden state under chunks of k steps, and "
+        "the relative error against full BPTT for every k",
         title="truncated BPTT in chunks of k",
         animated=moving,
     )

@@ -12,6 +12,7 @@ PIL comes with matplotlib, which uses it to write PNGs.
 """
 
 import base64
+import html
 import io
 import itertools
 import math
@@ -19,11 +20,16 @@ import math
 import ipywidgets as widgets
 from PIL import Image
 
-from ..draw.style import freeze_layout
+from ..draw.style import DPI, SCALE, describe, freeze_layout, readable
 from .frames import MAX_CONTROLS, FrameSwitcher
 
 PRERENDER_LIMIT = 128  # figure frames rendered ahead of time, at most, per view
 STATE_LIMIT = 256  # states (figure frame + table) computed ahead of time, at most, per view
+
+
+def _shown(value):
+    """A control value as the label shows it (a top-k pair as its label)."""
+    return value[0] if isinstance(value, tuple) else value
 
 
 def control_values(controls):
@@ -76,8 +82,11 @@ class FigureView:
         title=None,
         animated=None,
         figure_controls=None,
+        alt=None,
     ):
         self.fig, self.update, self.controls, self.table = fig, update, dict(controls), table
+        fig.set_dpi(DPI * SCALE)  # frames at SCALE x pixels; every size in inches stays
+        self.alt = alt
         names = list(self.controls)
         self.figure_controls = names if figure_controls is None else list(figure_controls)
         unknown = [n for n in self.figure_controls if n not in self.controls]
@@ -97,11 +106,14 @@ class FigureView:
         for c in self.controls.values():
             c.continuous_update = True
             c.observe(self._on_change, names="value")
+            if hasattr(c.style, "description_width"):
+                c.style.description_width = "initial"  # the whole label, never "temperat..."
         rows = [widgets.HBox(list(self.controls.values()))]
         if title:
             rows.insert(0, widgets.HTML(f"<b>{title}</b>"))
         body = [self.image] + ([self.html] if table is not None else [])
-        self.widget = widgets.VBox(rows + [widgets.HBox(body)])
+        wrap = widgets.Layout(flex_flow="row wrap", align_items="flex-start")  # narrow: below
+        self.widget = widgets.VBox(rows + [widgets.HBox(body, layout=wrap)])
         self.switcher, self.links = None, []  # set when frames switch in the page
         self._defaults = control_values(self.controls)
         update(**self._defaults)
@@ -110,7 +122,8 @@ class FigureView:
             self._prerender()
         self._show(self._defaults)
         self.size = Image.open(io.BytesIO(self._png)).size  # every frame's (width, height)
-        width, height = (f"{n}px" for n in self.size)
+        self.css_size = tuple(round(n / SCALE) for n in self.size)
+        width, height = (f"{n}px" for n in self.css_size)
         self.image.layout = widgets.Layout(width=width, height=height)  # a swap moves nothing
         self._switch_in_page(rows)
 
@@ -141,10 +154,12 @@ class FigureView:
         frames = [
             self._pngs[v] for v in itertools.product(*(grids[n] for n in self.figure_controls))
         ]
-        width, height = self.size
+        width, height = self.css_size
         self.switcher = FrameSwitcher(
             frames=frames,
             tables=[self.frames[k][1] for k in states] if self.table is not None else [],
+            labels=[self.label(dict(zip(names, k, strict=True))) for k in states],
+            scale=SCALE,
             counts=[len(values) for *_, values in links],
             offsets=[offset for _, _, offset, _ in links],
             figure_axes=[names.index(n) for n in self.figure_controls],
@@ -155,6 +170,12 @@ class FigureView:
             setattr(self.switcher, f"i{k}", getattr(c, attr))
             self.links.append(widgets.jslink((c, attr), (self.switcher, f"i{k}")))
         self.widget.children = (*rows, self.switcher)
+
+    def label(self, values):
+        """The accessible name of the frame for a dict of control values: what the figure
+        shows, then the values ("...: gain 3.0, rotation 0.0, seed 0")."""
+        what = self.alt if self.alt else describe(self.fig)
+        return f"{what}: " + ", ".join(f"{name} {_shown(v)}" for name, v in values.items())
 
     def _key(self, values, names=None):
         return tuple(values[name] for name in (names or self.controls))
@@ -175,8 +196,9 @@ class FigureView:
     def _frame_png(self):
         """PNG bytes of the figure as it stands: blitted when the moving artists are known."""
         buf = io.BytesIO()
-        if not self.animated:
-            self.fig.savefig(buf, format="png", pil_kwargs={"compress_level": 1})  # fast zlib
+        if not self.animated:  # update() may have added text: it too must be readable
+            readable(self.fig)
+            self.fig.savefig(buf, format="png", dpi=self.fig.dpi, pil_kwargs={"compress_level": 1})
             return buf.getvalue()
         canvas = self.fig.canvas
         if self.background is None:  # the canvas still holds the layout draw, without them
@@ -225,7 +247,16 @@ class FigureView:
         return self._png
 
     def _repr_mimebundle_(self, **kwargs):
+        """The live widget, and for readers without a kernel the default frame (PNG, with alt
+        text) and, as HTML, the frame beside its table."""
         bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(self.png()).decode("ascii")
+        png = base64.b64encode(self.png()).decode("ascii")
+        alt = html.escape(self.label(control_values(self.controls)), quote=True)
+        width, height = self.css_size
+        img = f'<img src="data:image/png;base64,{png}" width="{width}" alt="{alt}">'
+        table = f'<div style="flex:1 1 22em">{self.html.value}</div>' if self.table else ""
+        bundle["image/png"] = png
+        bundle["text/html"] = f'<div style="display:flex;flex-wrap:wrap;gap:8px">{img}{table}</div>'
         bundle["text/plain"] = f"<interactive figure: {', '.join(self.controls)}>"
-        return bundle
+        meta = {"image/png": {"width": width, "height": height, "alt": alt}}
+        return bundle, meta

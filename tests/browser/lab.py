@@ -46,6 +46,16 @@ def notebooks(folder=NOTEBOOK_DIR):
     return sorted(Path(folder).glob("*.ipynb"))
 
 
+def has_views(name, folder=NOTEBOOK_DIR):
+    """Whether the stored notebook `name` shows widget views (the exercises notebook has none)."""
+    cells = json.loads((Path(folder) / name).read_text())["cells"]
+    return any(
+        "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+        for cell in cells
+        for out in cell.get("outputs", [])
+    )
+
+
 def chromium_missing():
     """Why the browser tests cannot run here (a sentence), or None when they can."""
     if not os.access(CHROMIUM, os.X_OK):
@@ -181,14 +191,16 @@ def _stop_server(proc, url, token):
 
 
 @contextlib.contextmanager
-def chromium(viewport=(1280, 900)):
-    """Headless Debian Chromium driven by Playwright; yields a fresh browser context."""
+def chromium(viewport=(1366, 768), scale=2):
+    """Headless Debian Chromium driven by Playwright; yields a fresh browser context. The
+    default is a 13-inch laptop's screen (1366 x 768 CSS px) at devicePixelRatio 2."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+            size = {"width": viewport[0], "height": viewport[1]}
+            context = browser.new_context(viewport=size, device_scale_factor=scale)
             yield context
         finally:
             browser.close()

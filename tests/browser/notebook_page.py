@@ -104,8 +104,26 @@ SWITCHERS = """() => {
       offsets: numbers(el.dataset.offsets),
       figure_axes: numbers(el.dataset.figureAxes),
       frame: frame === undefined ? null : Number(frame),
+      label: el.querySelector('canvas.rnnlib-frame').getAttribute('aria-label'),
     };
   });
+}"""
+FIT = """() => {
+  const FIGURE = 'canvas.rnnlib-frame, img.widget-image, .rnnlib-frames-table, .widget-html';
+  const outs = Array.from(document.querySelectorAll('.jp-Notebook .jp-OutputArea-output'));
+  return outs.flatMap(out => {
+    const area = out.getBoundingClientRect();
+    return Array.from(out.querySelectorAll(FIGURE)).map(el => {
+      const r = el.getBoundingClientRect();
+      return {what: el.className.split(' ')[0], left: r.left, right: r.right,
+              area_left: area.left, area_right: area.right,
+              scroll: el.scrollWidth, client: el.clientWidth};
+    });
+  });
+}"""
+LEFT_PANEL = """() => {
+  const panel = document.querySelector('#jp-left-stack');
+  return panel ? panel.getBoundingClientRect().width : 0;
 }"""
 PROBE_STATE = """() => {
   const p = window.__rnnlibProbe;
@@ -146,7 +164,10 @@ class NotebookPage:
             self.page.goto(url, timeout=timeout * 1000)
         shown = f"{PANEL}?.context?.path === {json.dumps(self.path)} && {KERNEL_IDLE}"
         self.page.wait_for_function(shown, timeout=timeout * 1000, polling=100)
-        self.page.evaluate("window.jupyterapp.shell.collapseLeft()")
+        # the file browser open beside the notebook, as on a student's laptop
+        self.page.evaluate(
+            "async () => { await jupyterapp.commands.execute('filebrowser:activate'); }"
+        )
 
     def menu(self, top, item):
         """Click a menu-bar entry, then one of its items (both by their visible text)."""
@@ -197,6 +218,15 @@ class NotebookPage:
         """Every in-page view: its sliders (global indices, values), grid and shown frame."""
         return self.page.evaluate(SWITCHERS)
 
+    def fit(self):
+        """Every figure, canvas and table in an output: its box and its output area's box (CSS
+        px), and its scroll and client widths (scroll > client: content cut off)."""
+        return self.page.evaluate(FIT)
+
+    def left_panel_width(self):
+        """The width of the open left sidebar panel (the file browser), 0 when it is closed."""
+        return self.page.evaluate(LEFT_PANEL)
+
     def handle(self, index):
         """The handle of slider `index` (a Playwright locator)."""
         return self.page.locator(".jp-Notebook .widget-slider .noUi-handle").nth(index)
@@ -238,7 +268,7 @@ class NotebookPage:
         figure = state["img"][-1] - t0 if state["img"] else None
         return figure, max(state["img"] + state["table"]) - t0
 
-    def screenshot(self, path, max_height=16000):
+    def screenshot(self, path, max_height=9000):
         """Save the whole notebook as one PNG (the viewport grows to the notebook's height)."""
         size = self.page.viewport_size
         height = self.page.evaluate(

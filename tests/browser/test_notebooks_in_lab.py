@@ -75,6 +75,9 @@ def test_no_error_output(notebook):
 
 def test_shows_its_sliders(notebook):
     sliders = notebook.sliders()
+    if not lab.has_views(notebook.log["notebook"]):  # the exercises: no views, no sliders
+        assert not sliders and notebook.rendered_widget_views() == 0
+        return
     assert sliders, "no slider on the page after Run All"
     hidden = [s for s in sliders if not s["visible"]]
     assert not hidden, f"sliders with no size on the page: {hidden}"
@@ -137,12 +140,35 @@ def test_in_page_frames_follow_their_sliders(notebook):
         if len(switcher["sliders"]) != len(switcher["counts"]):
             continue  # a control that is not a slider (toggle buttons): positions unknown here
         assert switcher["frame"] == _frame_for(switcher), f"view {n} at first: {switcher}"
+        assert switcher["label"] and len(switcher["label"]) > 30, f"view {n}: no accessible name"
         for k, index in enumerate(switcher["sliders"]):
             at_max = sliders[index]["value"] >= sliders[index]["max"]
             for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
                 notebook.press(index, key)
                 now = notebook.frame_switchers()[n]
                 assert now["frame"] == _frame_for(now), f"view {n}, slider {k}, {key}: {now}"
+                if now["values"] != switcher["values"]:  # the name says the new state
+                    assert now["label"] != switcher["label"], f"view {n}: name unchanged"
             assert now["values"] == switcher["values"]  # back where it started
         checked += 1
-    assert checked, "no in-page view with sliders in this notebook"
+    assert checked or not lab.has_views(notebook.log["notebook"]), "no in-page view with sliders"
+
+
+def test_views_fit_a_laptop_column(notebook):
+    """At 1366 x 768 with the file browser open, no figure, canvas or table sticks out of its
+    output area, and no table is cut off (it goes below the figure when there is no room)."""
+    assert notebook.page.viewport_size["width"] == 1366
+    assert notebook.left_panel_width() > 150, "the file browser is open"
+    out = []
+    for box in notebook.fit():
+        if box["right"] > box["area_right"] + 1 or box["left"] < box["area_left"] - 1:
+            out.append(
+                f"{box['what']} spans {box['left']:.0f}-{box['right']:.0f} px, "
+                f"its output {box['area_left']:.0f}-{box['area_right']:.0f}"
+            )
+        elif box["scroll"] > box["client"] + 1 and box["what"] == "rnnlib-frames-table":
+            out.append(f"table cut: {box['scroll']} px of content in {box['client']}")
+    notebook.log["output_width"] = max(
+        (b["area_right"] - b["area_left"] for b in notebook.fit()), default=None
+    )
+    assert not out, "\n".join(out)

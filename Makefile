@@ -8,7 +8,7 @@ OLD := .venv-oldest
 OLD_STAMP := $(OLD)/.installed-stamp
 ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 
-.PHONY: lab test matrix test-oldest notebooks teacher lint format bench checkpoint clean
+.PHONY: lab test matrix test-oldest notebooks teacher lint format bench checkpoint clean site
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,7 @@ lint: $(STAMP)
 # Every check on this machine as it is, then the notebooks and their claims on the other
 # machines this one can simulate (numpy SIMD levels x OpenBLAS kernels, a noisier libm).
 test: lint
+	$(ONE_THREAD) $(BIN)/python scripts/build_site.py --if-stale
 	$(ONE_THREAD) $(BIN)/python -m pytest --nbval
 	$(BIN)/python scripts/machine_matrix.py --skip-current --max 6
 
@@ -48,6 +49,11 @@ $(OLD_STAMP): pyproject.toml scripts/oldest_pins.py
 test-oldest: $(OLD_STAMP)
 	$(ONE_THREAD) $(OLD)/bin/python -m pytest --nbval -m "not browser"
 	$(OLD)/bin/python scripts/machine_matrix.py --skip-current
+
+# The course site: every notebook as a static page whose views work with no kernel (site/,
+# gitignored; open with `python -m http.server -d site`). `make test` rebuilds it when stale.
+site: $(STAMP)
+	$(ONE_THREAD) $(BIN)/python scripts/build_site.py
 
 # Re-run the four notebooks in place (after changing what they show); widget state not stored.
 notebooks: $(STAMP)

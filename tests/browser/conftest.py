@@ -14,14 +14,19 @@ _skipped = []  # the reason, once the browser tests have been skipped
 
 
 @pytest.fixture(scope="session")
-def lab_browser():
-    """(server, page): a running JupyterLab (dict from lab.lab_server) and a browser page."""
+def chromium_present():
+    """Skip (fail under CI=true) when Chromium or Playwright is missing; the summary says so."""
     missing = lab.chromium_missing()
     if missing:
         if os.environ.get("CI") == "true":
             pytest.fail(f"browser tests cannot run under CI=true: {missing}", pytrace=False)
         _skipped.append(missing)
         pytest.skip(f"browser tests skipped: {missing}")
+
+
+@pytest.fixture(scope="session")
+def lab_browser(chromium_present):
+    """(server, page): a running JupyterLab (dict from lab.lab_server) and a browser page."""
     with lab.lab_server() as server, lab.chromium() as context:
         yield server, context.new_page()
 
@@ -37,7 +42,8 @@ def pytest_terminal_summary(terminalreporter):
     if _skipped:
         terminalreporter.section("browser tests", sep="-", yellow=True, bold=True)
         terminalreporter.write_line(
-            f"SKIPPED all browser tests (JupyterLab in headless Chromium): {_skipped[0]}. "
+            f"SKIPPED all browser tests (JupyterLab and the site in headless Chromium): "
+            f"{_skipped[0]}. "
             "Install Debian's chromium to run them.",
             yellow=True,
             bold=True,

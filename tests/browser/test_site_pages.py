@@ -1,0 +1,62 @@
+"""The course site (`make site`, scripts/build_site.py) in headless Chromium, with no kernel.
+
+site/ is served by a static server and every request outside it is aborted (tests/browser/
+site_page.py). Each page must load without page errors, render every view, switch every view's
+canvas to the frame of each control's new value (the frame arithmetic of test_notebooks_in_lab.py,
+read from the data-* attributes frames.js sets) and back, change the canvas's accessible name with
+it, typeset its formulas, and (present variant) show no code. Times are measured and printed by
+benchmarks/site_latency.py, not asserted here.
+"""
+
+import pytest
+import site_page
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(chromium_present):
+    """(base URL, browser context, requests aborted outside the site)."""
+    with site_page.served() as served:
+        yield served
+
+
+@pytest.mark.parametrize("page_name", site_page.page_names())
+def test_page_works_without_a_kernel(site, page_name):
+    """No page error, nothing fetched from outside, every view shows the frame of its controls,
+    every control switches it to the frame of its new value and back, formulas are typeset,
+    and the present variant shows no code."""
+    base, context, aborted = site
+    page, errors, expected = site_page.open_page(base, context, page_name)
+    try:
+        views = page.evaluate(site_page.VIEWS)
+        assert len(views) == expected, f"{len(views)} of {expected} views rendered"
+        assert expected or page_name.startswith("05"), "a lecture notebook without views"
+        for n, view in enumerate(views):
+            assert view["frame"] == site_page.frame_for(view), f"view {n} at first: {view}"
+            assert view["controls"] and len(view["controls"]) == len(view["counts"]), view
+            for k, control in enumerate(view["controls"]):
+                steps = (False, True) if control["value"] >= control["max"] else (True, False)
+                for forward in steps:
+                    before = page.evaluate(site_page.VIEWS)[n]
+                    site_page.change(page, n, k, before["controls"][k], forward)
+                    now = site_page.wait_frame(page, n)
+                    assert now["values"] != before["values"], f"view {n} control {k} did not move"
+                    assert now["frame"] == site_page.frame_for(now), f"view {n}, control {k}: {now}"
+                    assert now["label"] != before["label"], f"view {n}: accessible name unchanged"
+                assert page.evaluate(site_page.VIEWS)[n]["values"] == view["values"], "not back"
+        math = page.evaluate(
+            "() => [document.querySelectorAll('.MathJax_CHTML, mjx-container').length,"
+            " document.querySelectorAll('.MathJax_Error, merror').length]"
+        )
+        assert math[0] > 0 or page_name.startswith("05"), "no formula typeset"
+        assert math[1] == 0, f"{math[1]} formulas failed to typeset"
+        code = page.locator(".jp-CodeCell .jp-InputArea, .jp-CodeCell .highlight").count()
+        if page_name.endswith("-present"):
+            assert code == 0, f"{code} code inputs shown in the present variant"
+        else:
+            assert code > 0, "no code shown"
+        assert not errors, errors
+        assert not aborted, f"requests outside the site: {aborted}"
+    finally:
+        page.close()

@@ -25,10 +25,21 @@ def chromium_present():
 
 
 @pytest.fixture(scope="session")
-def lab_browser(chromium_present):
+def chromium_browser(chromium_present):
+    """The one headless Chromium of the test run, shared by JupyterLab's tests and the site's."""
+    with lab.browser() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def lab_browser(chromium_browser):
     """(server, page): a running JupyterLab (dict from lab.lab_server) and a browser page."""
-    with lab.lab_server() as server, lab.chromium() as context:
-        yield server, context.new_page()
+    with lab.lab_server() as server:
+        context = lab.new_context(chromium_browser)
+        try:
+            yield server, context.new_page()
+        finally:
+            context.close()
 
 
 @pytest.fixture(scope="session")

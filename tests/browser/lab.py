@@ -191,16 +191,28 @@ def _stop_server(proc, url, token):
 
 
 @contextlib.contextmanager
-def chromium(viewport=(1366, 768), scale=2):
-    """Headless Debian Chromium driven by Playwright; yields a fresh browser context. The
-    default is a 13-inch laptop's screen (1366 x 768 CSS px) at devicePixelRatio 2."""
+def browser():
+    """Headless Debian Chromium driven by Playwright (one per process: Playwright's sync API
+    cannot start a second one while the first runs); yields the browser."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            size = {"width": viewport[0], "height": viewport[1]}
-            context = browser.new_context(viewport=size, device_scale_factor=scale)
-            yield context
+            yield chromium
         finally:
-            browser.close()
+            chromium.close()
+
+
+def new_context(chromium, viewport=(1366, 768), scale=2):
+    """A fresh browser context; the default is a 13-inch laptop's screen (1366 x 768 CSS px) at
+    devicePixelRatio 2."""
+    size = {"width": viewport[0], "height": viewport[1]}
+    return chromium.new_context(viewport=size, device_scale_factor=scale)
+
+
+@contextlib.contextmanager
+def chromium(viewport=(1366, 768), scale=2):
+    """A browser and a fresh context in it (for the benchmarks); yields the context."""
+    with browser() as chromium:
+        yield new_context(chromium, viewport, scale)

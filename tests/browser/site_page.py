@@ -95,9 +95,10 @@ def page_names():
 
 
 @contextlib.contextmanager
-def served(site=SITE):
+def served(chromium=None, site=SITE):
     """(base URL, browser context, requests aborted): site/ (built if missing or older than its
-    sources) served on 127.0.0.1 and a Chromium that can reach nothing else."""
+    sources) served on 127.0.0.1, and a context of chromium (a Playwright browser; one of its
+    own when None) that can reach nothing else."""
     builder().ensure_built(site)
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -106,7 +107,11 @@ def served(site=SITE):
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     aborted = []
     try:
-        with lab.chromium() as context:
+        with contextlib.ExitStack() as stack:
+            if chromium is None:
+                chromium = stack.enter_context(lab.browser())
+            context = lab.new_context(chromium)
+            stack.callback(context.close)
 
             def route(r):
                 if r.request.url.startswith(base):

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def site(chromium_present):
+def site(chromium_browser):
     """(base URL, browser context, requests aborted outside the site)."""
-    with site_page.served() as served:
+    with site_page.served(chromium_browser) as served:
         yield served
 
 

@@ -474,9 +474,11 @@ def sources():
 
 
 def ensure_built(out=REPO / "site"):
-    """Build the site into out unless it is there and newer than every source (for the tests)."""
+    """Build the site into out unless it is there, complete and newer than every source."""
     index = out / "index.html"
-    if index.exists() and index.stat().st_mtime >= max(f.stat().st_mtime for f in sources()):
+    pages = [out / f"{n}{v}.html" for n, _ in PAGES for v in ("", "-present")]
+    complete = index.exists() and all(p.exists() for p in pages)  # not an --only build
+    if complete and index.stat().st_mtime >= max(f.stat().st_mtime for f in sources()):
         print(f"{out} is up to date")
         return
     build(out)

@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -156,10 +157,9 @@ def _widget_views(text):
 
 
 def test_every_live_view_has_its_frames_in_the_page(site):
-    """A view left live in a page either holds its frames (a FrameSwitcher, AnyModel) or has no
-    control to press; a view that needs the kernel is shown static, with the visible note and
-    its stored table (today: 01's next-step text box, the only one, in both variants)."""
-    notes = {}
+    """A view left live in a page holds what its controls show (an AnyModel: a FrameSwitcher's
+    frames, or 01's next-step table built in the page) or has no control to press; no view
+    needs the kernel today, so no page carries the static note."""
     for page in _pages():
         text = page.read_text(encoding="utf-8")
         state, views = _widget_views(text)
@@ -167,15 +167,34 @@ def test_every_live_view_has_its_frames_in_the_page(site):
             models = [state[m]["model_name"] for m in site._subtree(state, model_id)]
             controls = [m for m in models if site.CONTROL.search(m)]
             assert "AnyModel" in models or not controls, f"{page.name}: live view {controls}"
-        notes[page.name] = text.count('class="site-static-note"')
-    assert {p: n for p, n in notes.items() if n} == {
-        "01_overview.html": 1,
-        "01_overview-present.html": 1,
+        assert 'class="site-static-note"' not in text, page.name
+
+
+def test_a_view_that_needs_the_kernel_falls_back_to_its_static_output(site):
+    """static_fallbacks: a view with a control but nothing in the page to answer it (here a
+    slider driving a plain HTML widget) becomes its stored HTML under the visible note; a
+    FrameSwitcher view and a progress bar stay live."""
+    state = {  # model ids are hex, as the widget manager writes them
+        "b0": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_a1", "IPY_MODEL_a2"]}},
+        "a1": {"model_name": "IntSliderModel", "state": {}},
+        "a2": {"model_name": "HTMLModel", "state": {}},
+        "b1": {"model_name": "VBoxModel", "state": {"children": ["IPY_MODEL_a1", "IPY_MODEL_a3"]}},
+        "a3": {"model_name": "AnyModel", "state": {"frames": []}},
+        "b2": {"model_name": "IntProgressModel", "state": {}},
     }
-    text = (SITE / "01_overview.html").read_text(encoding="utf-8")
-    note = text.index('class="site-static-note"')
-    assert site.NEEDS_KERNEL in text[note : note + 400]
-    assert "target index" in text[note : note + 4000], "the stored table follows the note"
+
+    def output(model_id):
+        data = {site.WIDGET_VIEW: {"model_id": model_id}, "text/html": f"<p>{model_id}</p>"}
+        return {"output_type": "display_data", "data": data}
+
+    cell = {"cell_type": "code", "outputs": [output("b0"), output("b1"), output("b2")]}
+    nb = nbformat.from_dict(
+        {"cells": [cell], "metadata": {"widgets": {site.WIDGET_STATE: {"state": state}}}}
+    )
+    assert site.static_fallbacks(nb) == 1
+    static, live, bar = (o["data"] for o in nb.cells[0]["outputs"])
+    assert site.WIDGET_VIEW not in static and static["text/html"] == site.NOTE + "<p>b0</p>"
+    assert site.WIDGET_VIEW in live and site.WIDGET_VIEW in bar
 
 
 def test_palette_frames_keep_their_pixels(site):

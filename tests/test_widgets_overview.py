@@ -56,6 +56,15 @@ def test_next_step_short_and_odd_texts(text):
     assert "<b>" not in view.html.value  # characters are escaped
 
 
+def test_next_step_table_shows_blanks_and_uses_a_monospace_font():
+    view = views.next_step_view("a b")
+    assert view.result["inputs"] == ["a", " "]  # the data keep the space ...
+    assert "<td>input x_t</td><td>a</td><td>\u2423</td>" in view.html.value  # ... shown as a box
+    assert "font-family:monospace" in view.html.value  # an l that is not an I
+    assert view.link.source == (view.controls["text"], "value")  # the page rebuilds the table
+    assert view.link.target == (view.html, "text")
+
+
 def test_next_step_pairs():
     assert views.next_step_pairs("abc") == (["a", "b"], ["b", "c"])
     assert views.next_step_pairs("") == ([], [])

@@ -7,9 +7,12 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..draw import overview as draw
+from ..draw.sampling import SPECIAL as CHAR_LABELS
+from ..draw.sampling import char_label
 from ..draw.style import new_figure
 from ..dynamics import classify, dynamics_weights, start_state, tangent_start, trajectory
 from ..vocab import Vocab
+from .nextstep import NextStepTable
 from .view import FigureView
 
 BURN = 300  # steps of transient before the nudge
@@ -23,14 +26,14 @@ SEEDS = 4
 TABLE = "border-collapse:separate;border-spacing:14px 3px;text-align:center"  # room between cells
 
 
-def _table(rows):
+def _table(rows, style=TABLE):
     """An HTML table from a list of rows of cells (the first row is the header)."""
     html_rows = []
     for i, row in enumerate(rows):
         tag = "th" if i == 0 else "td"
         html_rows.append("".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row))
     body = "".join(f"<tr>{r}</tr>" for r in html_rows)
-    return f"<table style='{TABLE}'>{body}</table>"
+    return f"<table style='{style}'>{body}</table>"
 
 
 def _steps(steps):
@@ -83,31 +86,43 @@ def next_step_pairs(text):
     return chars[:-1], chars[1:]  # x_t = c_t, target_t = c_{t+1}
 
 
+SHORT_TEXT = "<i>type at least two characters</i>"
+NEXT_STEP_TABLE = TABLE + ";font-family:monospace"  # an "l" with a tail, never read as "I"
+
+
 class TextView:
-    """A text box driving an HTML table (no figure). Attributes: controls, html, result, widget."""
+    """A text box driving an HTML table (no figure), built in the page as you type (so it works
+    without a kernel too). Attributes: controls, html (a NextStepTable; its value is the table's
+    HTML), result, widget."""
 
     def __init__(self, text):
         self.controls = {
             "text": widgets.Text(value=text, description="text", continuous_update=True)
         }
-        self.html = widgets.HTML()
+        self.html = NextStepTable(
+            text=text, table_style=NEXT_STEP_TABLE, short=SHORT_TEXT, labels=CHAR_LABELS
+        )
         self.widget = widgets.VBox([self.controls["text"], self.html])
+        self.link = widgets.jslink((self.controls["text"], "value"), (self.html, "text"))
         self.controls["text"].observe(lambda _: self._show(), names="value")
         self._show()
 
     def _show(self):
         text = self.controls["text"].value
+        self.html.text = text  # the page has it through the jslink; set for the kernel's side
         inputs, targets = next_step_pairs(text)
         self.result = {"inputs": inputs, "targets": targets}
         if not inputs:
-            self.html.value = "<i>type at least two characters</i>"
+            self.html.value = SHORT_TEXT
             return
         vocab = Vocab(text, order="given")  # characters in order of first appearance
         self.result["vocab"] = vocab.chars
+        shown = [[char_label(c) for c in chars] for chars in (inputs, targets)]  # blanks visible
         self.html.value = _table(
             [["t", *range(1, len(inputs) + 1)]]
-            + [["input x_t", *inputs], ["target", *targets]]
-            + [["input index", *vocab.encode(inputs)], ["target index", *vocab.encode(targets)]]
+            + [["input x_t", *shown[0]], ["target", *shown[1]]]
+            + [["input index", *vocab.encode(inputs)], ["target index", *vocab.encode(targets)]],
+            NEXT_STEP_TABLE,
         )
 
     def _repr_mimebundle_(self, **kwargs):

@@ -171,8 +171,8 @@ def open_page(base, context, page_name):
 
 
 def expected_views(page_name):
-    """How many views of the page hold their frames in the page (a FrameSwitcher, rnnlib's
-    AnyModel, among the widgets a displayed view refers to)."""
+    """How many views of the page hold their frames in the page (a FrameSwitcher, the AnyModel
+    with frames, among the widgets a displayed view refers to)."""
     text = (SITE / f"{page_name}.html").read_text(encoding="utf-8")
     found = re.search(f'<script type="{STATE}">(.*?)</script>', text, re.DOTALL)
     if not found:
@@ -186,7 +186,7 @@ def expected_views(page_name):
             if m not in seen and m in state:
                 seen.add(m)
                 todo.extend(re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[m]["state"])))
-        count += any(state[m]["model_name"] == "AnyModel" for m in seen)
+        count += any("frames" in state[m]["state"] for m in seen)  # a FrameSwitcher
     return count
 
 

@@ -60,3 +60,32 @@ def test_page_works_without_a_kernel(site, page_name):
         assert not aborted, f"requests outside the site: {aborted}"
     finally:
         page.close()
+
+
+TYPED = ["hello", "a", "", "ab", "a<b>&'\"", "ünï 😀x😀", "a b\tc", "abcabc"]
+
+
+@pytest.mark.parametrize("page_name", ["01_overview", "01_overview-present"])
+def test_text_box_answers_without_a_kernel(site, page_name):
+    """01's next-step view: typing in its text box rebuilds the table in the page, the same
+    table (as the page's DOM reads it) that rnnlib's TextView computes in Python for the text."""
+    from rnnlib.widgets.overview import next_step_view
+
+    base, context, aborted = site
+    page, errors, _ = site_page.open_page(base, context, page_name)
+    try:
+        box = page.locator(".widget-text input")
+        assert box.count() == 1, "one text box on the page"
+        table = page.locator(".rnnlib-next-step")
+        for text in TYPED:
+            box.fill(text)
+            want = page.evaluate(
+                "html => { const d = document.createElement('div'); d.innerHTML = html;"
+                " return d.innerHTML; }",
+                next_step_view(text).html.value,
+            )
+            assert table.inner_html() == want, f"typed {text!r}"
+        assert not errors, errors
+        assert not aborted, f"requests outside the site: {aborted}"
+    finally:
+        page.close()

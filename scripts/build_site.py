@@ -16,6 +16,7 @@ import argparse
 import base64
 import hashlib
 import html
+import importlib.metadata
 import io
 import json
 import os
@@ -48,6 +49,9 @@ VENDOR = [
         "what": "renders the stored widget state in the page (sliders, buttons, layout, jslinks)",
         "files": ["dist/embed-amd.js", "dist/*.woff*", "dist/*.ttf", "dist/*.eot", "dist/*.svg"],
         "license_files": ["LICENSE*", "dist/embed.js.LICENSE.txt"],
+        # its tarball has no LICENSE: the project's own, from the installed Python package of
+        # the same repository and licence
+        "license_from_python": "ipywidgets",
     },
     {
         "name": "anywidget",
@@ -89,6 +93,19 @@ VENDOR = [
             "localization/en/*",
         ],
         "license_files": ["LICENSE*"],
+    },
+    {
+        # the icon fonts in html-manager's dist/ are Font Awesome Free 5.15.4 (their metadata
+        # says so); only the licence text is taken from this tarball, nothing of it is loaded
+        "name": "@fortawesome/fontawesome-free",
+        "version": "5.15.4",
+        "integrity": "sha512-eYm8vijH/hpzr/6/1CJ/V/Eb1xQFW2nnUKArb3z+yUWv7HTwj6M7SP957oMjfZjAHU6q"
+        "poNc2wQvIxBLWYa/Jg==",
+        "license": "CC-BY-4.0 AND OFL-1.1 AND MIT",
+        "what": "the icon fonts the widget manager ships in its dist/ (its licence only: the "
+        "fonts come with the widget manager)",
+        "files": [],
+        "license_files": ["LICENSE.txt"],
     },
 ]
 
@@ -188,8 +205,19 @@ def unpack(pkg, data, out):
                 target = dest / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(content)
-    if not any(dest.rglob("*")):
+    if pkg["files"] and not any(dest.rglob("*")):
         raise RuntimeError(f"{pkg['name']}: none of {pkg['files']} in its tarball")
+    if not licences:
+        raise RuntimeError(f"{pkg['name']}: none of {pkg['license_files']} in its tarball")
+    if "license_from_python" in pkg:
+        name = pkg["license_from_python"]
+        dist = importlib.metadata.distribution(name)
+        found = [f for f in dist.files or [] if f.name.upper().startswith("LICEN")]
+        if not found:
+            raise RuntimeError(f"{pkg['name']}: no licence file in the {name} package")
+        licences[f"LICENSE (of the {name} Python package, the same project)"] = found[0].read_text(
+            encoding="utf-8"
+        )
     return licences
 
 
@@ -415,22 +443,24 @@ def write_index(out, names):
         "network: all of its frames are in the page. The <em>present</em> variant hides the code "
         "for projecting in class.</p>\n"
         f"<ol>\n{chr(10).join(items)}\n</ol>\n"
-        '<p><a href="licences.html">Licences of the JavaScript this site ships</a></p>'
+        '<p><a href="licences.html">Licences of the JavaScript and fonts this site ships</a></p>'
     )
     (out / "index.html").write_text(_shell("RNN course notebooks", body), encoding="utf-8")
 
 
 def write_licences(out, licences):
     parts = [
-        "<h1>Licences</h1>\n<p>The pages of this site run the following JavaScript, copied "
-        "unchanged from their published npm tarballs (checked against pinned sha512 integrity). "
+        "<h1>Licences</h1>\n<p>The pages of this site run the following JavaScript and fonts, "
+        "copied unchanged from their published npm tarballs (checked against pinned sha512 "
+        "integrity). "
         '<a href="index.html">Back to the notebooks</a>.</p>'
     ]
     for pkg in VENDOR:
         parts.append(
             f"<h2>{html.escape(pkg['name'])} {pkg['version']} ({pkg['license']})</h2>\n"
-            f"<p>{html.escape(pkg['what'])}. In <code>{vendor_dir(pkg)}/</code>; "
-            f"from <code>npm pack {html.escape(pkg['name'])}@{pkg['version']}</code>, "
+            f"<p>{html.escape(pkg['what'])}. "
+            + (f"In <code>{vendor_dir(pkg)}/</code>. " if pkg["files"] else "")
+            + f"From <code>npm pack {html.escape(pkg['name'])}@{pkg['version']}</code>, "
             f"integrity <code>{pkg['integrity']}</code>.</p>"
         )
         for path, text in sorted(licences[pkg["name"]].items()):

@@ -90,6 +90,22 @@ def test_site_has_every_page(site):
         assert f"{pkg['name']} {pkg['version']} ({pkg['license']})" in licences
 
 
+def test_licences_cover_what_ships(site):
+    """Every package's licence text is on the licences page: html-manager's own BSD licence
+    (its tarball has none), and Font Awesome Free's, whose fonts ship in html-manager's dist/."""
+    licences = (SITE / "licences.html").read_text(encoding="utf-8")
+    assert licences.count("<pre>") >= len(site.VENDOR) + 1
+    assert "Project Jupyter Contributors" in licences and "Redistribution and use" in licences
+    fonts = [
+        f
+        for f in SITE.rglob("*")
+        if f.suffix in (".woff", ".woff2", ".ttf", ".eot", ".svg")
+        and b"Font Awesome" in f.read_bytes()
+    ]
+    assert fonts, "the widget manager's icon fonts are Font Awesome's"
+    assert "Font Awesome Free License" in licences and "SIL OFL 1.1" in licences
+
+
 def test_no_page_fetches_from_outside_the_site(site):
     bad = []
     for page in _pages():

@@ -261,7 +261,10 @@ def template():
         f'"{anywidget}/dist/index"}}}});</script>\n'
         # where the manager looks for widget modules require.js cannot find: here, not a CDN
         '<script data-jupyter-widgets-cdn="vendor/"></script>\n'
-        "<style>.site-nav{font:14px/1.4 system-ui,sans-serif;padding:6px 16px;"
+        # the widgets (labels, HTML tables) inherit the body's font: JupyterLab's, not the
+        # browser's default serif
+        "<style>body{font-family:var(--jp-ui-font-family)}"
+        ".site-nav{font:14px/1.4 system-ui,sans-serif;padding:6px 16px;"
         "border-bottom:1px solid #ddd}.site-nav a{margin-right:1.2em}</style>\n"
         "{%- endblock html_head_js_requirejs -%}\n"
         "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"

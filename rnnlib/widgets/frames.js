@@ -29,18 +29,20 @@ function render({ model, el }) {
   row.style.cssText = "display:flex;flex-flow:row wrap;align-items:flex-start;gap:4px 8px";
   el.append(row);
   const box = document.createElement("div");
-  box.style.cssText = `width:${width}px;height:${height}px;flex:none;contain:strict`;
+  // its CSS size, or narrower (same shape) where the output is narrower: a phone, a split screen
+  box.style.cssText =
+    `width:${width}px;max-width:100%;aspect-ratio:${width} / ${height};flex:none;contain:strict`;
   const canvas = document.createElement("canvas");
   canvas.className = "rnnlib-frame";
   canvas.width = Math.round(width * scale);
   canvas.height = Math.round(height * scale);
-  canvas.style.cssText = `width:${width}px;height:${height}px;display:block`;
+  canvas.style.cssText = "width:100%;height:100%;display:block";
   canvas.setAttribute("role", "img");
   box.append(canvas);
   row.append(box);
   const table = document.createElement("div");
   table.className = "rnnlib-frames-table";
-  table.style.cssText = "flex:1 1 22em;min-width:22em;max-width:100%;overflow-x:auto";
+  table.style.cssText = "flex:1 1 22em;min-width:min(22em,100%);max-width:100%;overflow-x:auto";
   table.setAttribute("aria-live", "polite");
   if (tables.length) row.append(table);
 

@@ -110,22 +110,29 @@ def served(chromium=None, site=SITE):
         with contextlib.ExitStack() as stack:
             if chromium is None:
                 chromium = stack.enter_context(lab.browser())
-            context = lab.new_context(chromium)
+            context = confined_context(chromium, base, aborted)
             stack.callback(context.close)
-
-            def route(r):
-                if r.request.url.startswith(base):
-                    r.continue_()
-                else:
-                    aborted.append(r.request.url)
-                    r.abort()
-
-            context.route("**/*", route)
-            context.add_init_script(INIT)
             yield base, context, aborted
     finally:
         server.shutdown()
         server.server_close()
+
+
+def confined_context(chromium, base, aborted, viewport=(1366, 768), scale=2):
+    """A browser context that reaches only base (every other request aborted and appended to
+    aborted), with the page timers of INIT."""
+    context = lab.new_context(chromium, viewport, scale)
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            aborted.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    context.add_init_script(INIT)
+    return context
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

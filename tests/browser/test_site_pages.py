@@ -89,3 +89,40 @@ def test_text_box_answers_without_a_kernel(site, page_name):
         assert not aborted, f"requests outside the site: {aborted}"
     finally:
         page.close()
+
+
+PHONE = (390, 844)  # CSS px of a common phone, at devicePixelRatio 3
+FITS = """(width) => {
+  const boxes = Array.from(document.querySelectorAll('canvas.rnnlib-frame, .rnnlib-frames-table'));
+  const bad = boxes.flatMap(el => {
+    const r = el.getBoundingClientRect();
+    const shape = el.tagName === 'CANVAS' ? Math.abs(r.width / r.height
+      - el.width / el.height) : 0;
+    return r.left < -1 || r.right > width + 1 || r.width < 1 || shape > 0.02
+      ? [`${el.className} at ${r.left.toFixed(0)}-${r.right.toFixed(0)} px,`
+         + ` ${r.width.toFixed(0)} x ${r.height.toFixed(0)}`] : [];
+  });
+  const label = document.querySelector('.widget-label');
+  return {bad, canvases: boxes.length,
+          font: label ? getComputedStyle(label).fontFamily : null};
+}"""
+
+
+@pytest.mark.parametrize("page_name", [n for n in site_page.page_names() if "-" not in n])
+def test_page_fits_a_phone(site, chromium_browser, page_name):
+    """On a 390 px phone screen every figure is scaled to the screen's width with its shape
+    kept, every table stays on the screen (it scrolls inside itself if it must), and the
+    widgets' labels use JupyterLab's sans-serif font, not the browser's default serif."""
+    base, _, aborted = site
+    phone = site_page.confined_context(chromium_browser, base, aborted, viewport=PHONE, scale=3)
+    try:
+        page, errors, expected = site_page.open_page(base, phone, page_name)
+        fit = page.evaluate(FITS, PHONE[0])
+        assert fit["canvases"] >= expected
+        assert not fit["bad"], "\n".join(fit["bad"])
+        if fit["font"] is not None:
+            assert "system-ui" in fit["font"] and "Times" not in fit["font"], fit["font"]
+        assert not errors, errors
+    finally:
+        phone.close()
+    assert not aborted, f"requests outside the site: {aborted}"

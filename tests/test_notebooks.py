@@ -15,6 +15,15 @@ def test_the_four_notebooks_in_the_lecture_order_then_the_exercises():
     assert names == ["01_overview", "02_unrolling", "03_hello", "04_sampling", "05_exercises"]
 
 
+def test_each_notebook_opens_with_its_number_as_a_title():
+    """One heading style across the course (the site's index lists these titles): "# N. ..."."""
+    for n, path in enumerate(NOTEBOOKS, start=1):
+        first = json.loads(path.read_text())["cells"][0]
+        assert first["cell_type"] == "markdown", path.name
+        title = "".join(first["source"]).splitlines()[0]
+        assert title.startswith(f"# {n}. ") and len(title) > 8, f"{path.name}: {title!r}"
+
+
 @pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
 def notebook(request):
     return json.loads(request.param.read_text())

@@ -119,6 +119,75 @@ def test_text_is_readable_when_projected(figures):
     assert min(small.values()) >= style.MIN_FONT_PX, {n: round(v, 1) for n, v in small.items()}
 
 
+def _shown_figures(figures):
+    """(name, matplotlib figure) of every figure and view, made readable as they are shown."""
+    for name, obj in figures:
+        fig = getattr(obj, "fig", obj)
+        if hasattr(fig, "findobj"):
+            if not hasattr(obj, "fig"):
+                style.figure_png(fig)
+            yield name, fig
+
+
+def test_titles_read_above_their_labels(figures):
+    """Every title (axes titles, suptitles) is at least FONT["title"] points, larger than the
+    smallest labels, so it still reads first from the back of the room."""
+    assert style.FONT["title"] > style.FONT["small"]
+    small, seen = {}, 0
+    for name, fig in _shown_figures(figures):
+        for title in style.titles(fig):
+            if title.get_text().strip():
+                seen += 1
+                if title.get_fontsize() < style.FONT["title"]:
+                    small[name] = title.get_text()
+    assert seen >= 20 and not small, small
+
+
+def _drawn_texts(fig):
+    """The texts a draw of the figure shows: visible, non-empty, and for tick labels only those
+    of visible axes within the view limits (matplotlib keeps others it does not draw)."""
+    fig.canvas.draw()
+    every_tick, drawn_ticks = set(), set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                every_tick.update({id(tick.label1), id(tick.label2)})
+            if ax.axison and ax.get_visible() and axis.get_visible():
+                for tick in axis._update_ticks():
+                    drawn_ticks.update(id(t) for t in (tick.label1, tick.label2) if t.get_visible())
+    return [
+        t
+        for t in fig.findobj(Text)
+        if t.get_visible()
+        and t.get_text().strip()
+        and t.get_alpha() != 0
+        and (id(t) not in every_tick or id(t) in drawn_ticks)
+        and (t.axes is None or t.axes.get_visible())
+    ]
+
+
+OVERLAP_PX = 2  # glyph boxes include side bearings: 2 px of box overlap is not touching ink
+
+
+def test_no_text_overlaps_another_or_leaves_the_figure(figures):
+    """In every figure and view's default frame, no two texts' boxes overlap by more than
+    OVERLAP_PX in both directions, and no text sticks out of the figure (clipped in the PNG)."""
+    bad = []
+    for name, fig in _shown_figures(figures):
+        renderer = fig.canvas.get_renderer()
+        boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in _drawn_texts(fig)]
+        for (ta, a), (tb, b) in itertools.combinations(boxes, 2):
+            wide = min(a.x1, b.x1) - max(a.x0, b.x0)
+            high = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if wide > OVERLAP_PX and high > OVERLAP_PX:
+                bad.append(f"{name}: {ta!r} overlaps {tb!r} by {wide:.0f} x {high:.0f} px")
+        width, height = fig.bbox.width, fig.bbox.height
+        for text, b in boxes:
+            if b.x0 < -1 or b.y0 < -1 or b.x1 > width + 1 or b.y1 > height + 1:
+                bad.append(f"{name}: {text!r} leaves the figure ({b.x0:.0f}, {b.y0:.0f})")
+    assert not bad, "\n".join(bad)
+
+
 def test_views_carry_2x_frames_and_name_them(figures):
     for name, obj in figures:
         if not hasattr(obj, "css_size"):

@@ -8,7 +8,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from .style import MUTED, REFERENCE
+from .style import MUTED, REFERENCE, readable
 from .unroll import GRAD_COLOR, sup
 
 PREDICTION_COLOR = REFERENCE  # a prediction, dashed, drawn over the measured values (markers)
@@ -40,7 +40,9 @@ def draw_norm_bars(
 
 def align_x(fig, top, bottom):
     """Lay the figure out, then give `bottom` the horizontal extent and x limits of `top` (an
-    equal-aspect graph), so that bars sit under the graph's columns. Freezes the layout."""
+    equal-aspect graph), so that bars sit under the graph's columns. Freezes the layout (with
+    the text made readable first, so the layout makes room for it)."""
+    readable(fig)
     fig.canvas.draw()
     fig.set_layout_engine(None)
     t, b = top.get_position(), bottom.get_position()

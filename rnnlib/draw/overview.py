@@ -258,7 +258,7 @@ def draw_behaviour(axes, T, burn):
     }
     ax_p.set(xlim=(-1.05, 1.05), ylim=(-1.05, 1.05), xlabel="$h_t[0]$", ylabel="$h_t[1]$")
     ax_p.set(xticks=[-1, 0, 1], yticks=[-1, 0, 1], aspect="equal")
-    ax_p.set_title(f"grey: steps 0-{burn}; last {PATH_TAIL}: run 1 dots, run 2 x", fontsize=9)
+    ax_p.set_title(f"grey: steps 0-{burn}\nlast {PATH_TAIL}: run 1 dots, run 2 x", fontsize=9)
     ax_d.set(xlim=(0, T), ylim=(DIST_FLOOR, 1e2), ylabel="distance between the runs")
     ax_d.set_xlabel(f"steps after the nudge at step {burn}")
     ax_d.set_yticks([1e-40, 1e-30, 1e-20, 1e-10, 1], ["1e-40", "1e-30", "1e-20", "1e-10", "1"])
@@ -266,7 +266,7 @@ def draw_behaviour(axes, T, burn):
     ax_d.minorticks_off()  # few ticks and no legend: text is most of a frame's cost
     ax_d.axhline(ROUNDING, color="0.6", lw=0.6, ls=":")  # next to a state h* != 0 they stop here
     ax_d.text(T, ROUNDING / 10, "float64 rounding ", ha="right", va="top", fontsize=8, color="0.4")
-    art["title"] = ax_d.set_title(" ", fontsize=10)
+    art["title"] = ax_d.set_title(" \n ", fontsize=10)  # two lines: the label, then lambda
     return art
 
 

@@ -66,8 +66,20 @@ def css_size(fig):
     return round(w * DPI), round(h * DPI)
 
 
+def titles(fig):
+    """The figure's titles: its suptitle and every axes' centre, left and right title."""
+    found = [fig._suptitle] if fig._suptitle is not None else []
+    for ax in fig.axes:
+        found += [ax.title, ax._left_title, ax._right_title]
+    return found
+
+
 def readable(fig):
-    """Raise every text of the figure (tick labels too) to at least FONT["small"] points."""
+    """Raise every text of the figure (tick labels too) to at least FONT["small"] points, and
+    its titles to at least FONT["title"], so a title reads above its labels from the back row."""
+    for title in titles(fig):
+        if title.get_fontsize() < FONT["title"]:
+            title.set_fontsize(FONT["title"])
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             size = axis.get_ticklabels()[0].get_fontsize() if axis.get_ticklabels() else 0

@@ -147,7 +147,7 @@ def draw_unrolled(
         node("h", t, sub("h", t + 1), H)
         a, b = ((t - 1) * DX + BOX_W / 2, ROW["h"]), (t * DX - BOX_W / 2, ROW["h"])
         lab = label("W_hh", t)
-        arrows[("W_hh", t)] = _arrow(ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, 1.62))[0]
+        arrows[("W_hh", t)] = _arrow(ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, 1.63))[0]
         if t in ins:
             node("x", t, sub("x", t + 1), D)
             a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
@@ -158,7 +158,7 @@ def draw_unrolled(
             node("y", t, sub("y", t + 1), V)
             a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
             lab = label("W_hy", t)
-            xy = (t * DX + 0.08, 1.8)
+            xy = (t * DX + 0.08, 1.95)  # high enough to clear the W_hh label beside it
             arrows[("W_hy", t)] = _arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
             node("L", t, sub("L", t + 1), 0)
             a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)

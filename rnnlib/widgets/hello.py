@@ -96,7 +96,7 @@ def training_replay(result, iterations, start=None):
     if missing:
         raise ValueError(f"no snapshot for iterations {missing}; train with snapshot_every=1")
     runs = {i: run(result.snapshots[i]) for i in iterations}
-    boxes = [[0.0, 0.0, 0.68, 0.93], [0.76, 0.6, 0.23, 0.37], [0.76, 0.1, 0.23, 0.37]]
+    boxes = [[0.0, 0.0, 0.68, 0.93], [0.76, 0.6, 0.23, 0.37], [0.76, 0.13, 0.23, 0.34]]
     fig, (ax_net, ax_loss, ax_p) = draw.placed_figure(9.6, 4.4, boxes)
     net = draw.network(ax_net)
     losses = result.history["loss"]

@@ -195,7 +195,7 @@ def behaviours_explorer(gain=3.0, rotation=0.0, seed=0):
 
     def update(gain, rotation, seed):
         run = behaviour_run(gain, rotation, seed)
-        title = f"{draw.behaviour_title(run)}, λ = {run['lyapunov']:+.3f}"
+        title = f"{draw.behaviour_title(run)}\nλ = {run['lyapunov']:+.3f}"
         run["dist"] = draw.update_behaviour(art, run, title)
         return run
 

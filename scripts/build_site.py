@@ -128,7 +128,8 @@ PAGES = [
     ),
     (
         "04_sampling",
-        "Test time: generating text one character at a time, and the knobs that shape a sample.",
+        "Sampling from the trained model: temperature, top-k and the prompt shape the text; "
+        "then a look at what single hidden units have learned.",
     ),
     (
         "05_exercises",
@@ -427,7 +428,7 @@ def _title(name):
 
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     first = next(c for c in nb.cells if c.cell_type == "markdown").source
-    return re.sub(r"^#+\s*", "", first.splitlines()[0]).strip()
+    return re.sub(r"^#+\s*(\d+\.\s+)?", "", first.splitlines()[0]).strip()  # the list numbers
 
 
 def write_index(out, names):
@@ -442,9 +443,9 @@ def write_index(out, names):
         )
     body = (
         "<h1>Recurrent neural networks: the course notebooks</h1>\n"
-        "<p>Every figure with a slider or buttons works in this page, with no Python and no "
-        "network: all of its frames are in the page. The <em>present</em> variant hides the code "
-        "for projecting in class.</p>\n"
+        "<p>Every figure with a slider, buttons or a text box works in these pages, with no "
+        "Python and no network: its frames and tables are in the page. The <em>present</em> "
+        "variant hides the code for projecting in class.</p>\n"
         f"<ol>\n{chr(10).join(items)}\n</ol>\n"
         '<p><a href="licences.html">Licences of the JavaScript and fonts this site ships</a></p>'
     )

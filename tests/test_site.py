@@ -85,6 +85,7 @@ def test_site_has_every_page(site):
     assert [index.index(f'href="{n}.html"') for n, _ in site.PAGES] == sorted(
         index.index(f'href="{n}.html"') for n, _ in site.PAGES
     ), "the index lists the notebooks in order"
+    assert not re.search(r'<a href="\d\d_\w+\.html">\d', index), "numbered twice in the list"
     licences = (SITE / "licences.html").read_text()
     for pkg in site.VENDOR:
         assert f"{pkg['name']} {pkg['version']} ({pkg['license']})" in licences

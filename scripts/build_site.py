@@ -334,6 +334,16 @@ def _subtree(state, model_id):
     return seen
 
 
+def page_widgets(text):
+    """(state, [the model id of each displayed view]) of a written page; ({}, []) without
+    widgets. With _subtree, what the tests read a built page's views by."""
+    found = re.search(f'<script type="{re.escape(WIDGET_STATE)}">(.*?)</script>', text, re.S)
+    if not found:
+        return {}, []
+    views = re.findall(f'<script type="{re.escape(WIDGET_VIEW)}">(.*?)</script>', text, re.S)
+    return json.loads(found.group(1))["state"], [json.loads(v)["model_id"] for v in views]
+
+
 def static_fallbacks(nb):
     """Replace every widget output that has controls but no FrameSwitcher (its frames not all
     in the page) by its static HTML or PNG with a visible note; returns how many."""
@@ -507,11 +517,15 @@ def sources():
     return files + list((REPO / "rnnlib").rglob("*.js")) + [Path(__file__).resolve()]
 
 
+def page_names():
+    """Every notebook page of the site in order: NAME (code shown) and NAME-present."""
+    return [f"{n}{v}" for n, _ in PAGES for v in ("", "-present")]
+
+
 def ensure_built(out=REPO / "site"):
     """Build the site into out unless it is there, complete and newer than every source."""
     index = out / "index.html"
-    pages = [out / f"{n}{v}.html" for n, _ in PAGES for v in ("", "-present")]
-    complete = index.exists() and all(p.exists() for p in pages)  # not an --only build
+    complete = index.exists() and all((out / f"{p}.html").exists() for p in page_names())
     if complete and index.stat().st_mtime >= max(f.stat().st_mtime for f in sources()):
         print(f"{out} is up to date")
         return

@@ -10,7 +10,6 @@ was made.)
 
 import html.parser
 import importlib.util
-import json
 import re
 from pathlib import Path
 
@@ -160,26 +159,13 @@ def test_vendored_files_match_their_pinned_tarballs(site, tmp_path):
             assert (want / f).read_bytes() == (got / f).read_bytes(), f"{pkg['name']}: {f}"
 
 
-def _widget_views(text):
-    """(state, [model ids of the displayed views]) of a page."""
-    state = re.search(
-        r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', text, re.S
-    )
-    views = re.findall(
-        r'<script type="application/vnd\.jupyter\.widget-view\+json">(.*?)</script>', text, re.S
-    )
-    if not state:
-        return {}, []
-    return json.loads(state.group(1))["state"], [json.loads(v)["model_id"] for v in views]
-
-
 def test_every_live_view_has_its_frames_in_the_page(site):
     """A view left live in a page holds what its controls show (an AnyModel: a FrameSwitcher's
     frames, or 01's next-step table built in the page) or has no control to press; no view
     needs the kernel today, so no page carries the static note."""
     for page in _pages():
         text = page.read_text(encoding="utf-8")
-        state, views = _widget_views(text)
+        state, views = site.page_widgets(text)
         for model_id in views:
             models = [state[m]["model_name"] for m in site._subtree(state, model_id)]
             controls = [m for m in models if site.CONTROL.search(m)]

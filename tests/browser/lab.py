@@ -190,6 +190,17 @@ def _stop_server(proc, url, token):
     proc.wait()
 
 
+def frame_for(view):
+    """The frame an in-page view (rnnlib's FrameSwitcher) should show for its controls' values:
+    row-major over the controls the figure depends on, each position being the control's value
+    (or index) minus its offset. view: a dict with values, offsets, counts and figure_axes."""
+    positions = [v - o for v, o in zip(view["values"], view["offsets"], strict=True)]
+    frame = 0
+    for k in view["figure_axes"]:
+        frame = frame * view["counts"][k] + positions[k]
+    return frame
+
+
 @contextlib.contextmanager
 def browser():
     """Headless Debian Chromium driven by Playwright (one per process: Playwright's sync API

@@ -9,16 +9,12 @@ import contextlib
 import functools
 import http.server
 import importlib.util
-import json
-import re
 import threading
 import time
 
 import lab
 
 SITE = lab.REPO / "site"
-STATE = re.escape("application/vnd.jupyter.widget-state+json")
-VIEW = re.escape("application/vnd.jupyter.widget-view+json")
 
 # In the page from its first moment: when the first and the last view became interactive (a
 # canvas showing a frame), and a keydown -> frame-painted timer for the latency figures.
@@ -72,17 +68,9 @@ VIEWS = """() => Array.from(document.querySelectorAll('.rnnlib-frames')).map(el 
 })"""
 
 
-def frame_for(view):
-    """The frame a view should show for its controls' values: row-major over the controls the
-    figure depends on, each position being the control's value (or index) minus its offset."""
-    positions = [v - o for v, o in zip(view["values"], view["offsets"], strict=True)]
-    frame = 0
-    for k in view["figure_axes"]:
-        frame = frame * view["counts"][k] + positions[k]
-    return frame
-
-
+@functools.cache
 def builder():
+    """scripts/build_site.py as a module, loaded once."""
     spec = importlib.util.spec_from_file_location("build_site", lab.REPO / "scripts/build_site.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -91,7 +79,7 @@ def builder():
 
 def page_names():
     """Every page of the site in order: NAME and NAME-present for each notebook."""
-    return [f"{n}{v}" for n, _ in builder().PAGES for v in ("", "-present")]
+    return builder().page_names()
 
 
 @contextlib.contextmanager
@@ -180,21 +168,11 @@ def open_page(base, context, page_name):
 def expected_views(page_name):
     """How many views of the page hold their frames in the page (a FrameSwitcher, the AnyModel
     with frames, among the widgets a displayed view refers to)."""
-    text = (SITE / f"{page_name}.html").read_text(encoding="utf-8")
-    found = re.search(f'<script type="{STATE}">(.*?)</script>', text, re.DOTALL)
-    if not found:
-        return 0
-    state = json.loads(found.group(1))["state"]
-    count = 0
-    for view in re.findall(f'<script type="{VIEW}">(.*?)</script>', text, re.DOTALL):
-        seen, todo = set(), [json.loads(view)["model_id"]]
-        while todo:
-            m = todo.pop()
-            if m not in seen and m in state:
-                seen.add(m)
-                todo.extend(re.findall(r"IPY_MODEL_([0-9a-f]+)", json.dumps(state[m]["state"])))
-        count += any("frames" in state[m]["state"] for m in seen)  # a FrameSwitcher
-    return count
+    build = builder()
+    state, views = build.page_widgets((SITE / f"{page_name}.html").read_text(encoding="utf-8"))
+    return sum(
+        any("frames" in state[m]["state"] for m in build._subtree(state, view)) for view in views
+    )
 
 
 def console_error(errors, message):
@@ -208,7 +186,7 @@ def wait_frame(page, n, timeout=3.0):
     deadline = time.monotonic() + timeout
     while True:
         view = page.evaluate(VIEWS)[n]
-        if view["frame"] == frame_for(view) or time.monotonic() > deadline:
+        if view["frame"] == lab.frame_for(view) or time.monotonic() > deadline:
             return view
         time.sleep(0.02)
 

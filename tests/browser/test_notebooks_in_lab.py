@@ -121,16 +121,6 @@ def test_each_slider_repaints_its_figure(notebook):
     assert not failures, "\n".join(failures)
 
 
-def _frame_for(switcher):
-    """The frame an in-page view should show for its sliders' values: row-major over the
-    controls the figure depends on, each slider's position being its value minus its offset."""
-    positions = [v - o for v, o in zip(switcher["values"], switcher["offsets"], strict=True)]
-    frame = 0
-    for k in switcher["figure_axes"]:
-        frame = frame * switcher["counts"][k] + positions[k]
-    return frame
-
-
 def test_in_page_frames_follow_their_sliders(notebook):
     """Each in-page view whose controls are all sliders shows the frame of its sliders' values:
     at first, after ArrowRight (ArrowLeft at the maximum) on each slider, and after going back."""
@@ -139,14 +129,14 @@ def test_in_page_frames_follow_their_sliders(notebook):
     for n, switcher in enumerate(notebook.frame_switchers()):
         if len(switcher["sliders"]) != len(switcher["counts"]):
             continue  # a control that is not a slider (toggle buttons): positions unknown here
-        assert switcher["frame"] == _frame_for(switcher), f"view {n} at first: {switcher}"
+        assert switcher["frame"] == lab.frame_for(switcher), f"view {n} at first: {switcher}"
         assert switcher["label"] and len(switcher["label"]) > 30, f"view {n}: no accessible name"
         for k, index in enumerate(switcher["sliders"]):
             at_max = sliders[index]["value"] >= sliders[index]["max"]
             for key in ("ArrowLeft", "ArrowRight") if at_max else ("ArrowRight", "ArrowLeft"):
                 notebook.press(index, key)
                 now = notebook.frame_switchers()[n]
-                assert now["frame"] == _frame_for(now), f"view {n}, slider {k}, {key}: {now}"
+                assert now["frame"] == lab.frame_for(now), f"view {n}, slider {k}, {key}: {now}"
                 if now["values"] != switcher["values"]:  # the name says the new state
                     assert now["label"] != switcher["label"], f"view {n}: name unchanged"
             assert now["values"] == switcher["values"]  # back where it started

@@ -2,12 +2,13 @@
 
 site/ is served by a static server and every request outside it is aborted (tests/browser/
 site_page.py). Each page must load without page errors, render every view, switch every view's
-canvas to the frame of each control's new value (the frame arithmetic of test_notebooks_in_lab.py,
-read from the data-* attributes frames.js sets) and back, change the canvas's accessible name with
-it, typeset its formulas, and (present variant) show no code. Times are measured and printed by
-benchmarks/site_latency.py, not asserted here.
+canvas to the frame of each control's new value (lab.frame_for, the frame arithmetic the
+JupyterLab tests use, read from the data-* attributes frames.js sets) and back, change the
+canvas's accessible name with it, typeset its formulas, and (present variant) show no code.
+Times are measured and printed by benchmarks/site_latency.py, not asserted here.
 """
 
+import lab
 import pytest
 import site_page
 
@@ -33,7 +34,7 @@ def test_page_works_without_a_kernel(site, page_name):
         assert len(views) == expected, f"{len(views)} of {expected} views rendered"
         assert expected or page_name.startswith("05"), "a lecture notebook without views"
         for n, view in enumerate(views):
-            assert view["frame"] == site_page.frame_for(view), f"view {n} at first: {view}"
+            assert view["frame"] == lab.frame_for(view), f"view {n} at first: {view}"
             assert view["controls"] and len(view["controls"]) == len(view["counts"]), view
             for k, control in enumerate(view["controls"]):
                 steps = (False, True) if control["value"] >= control["max"] else (True, False)
@@ -42,7 +43,7 @@ def test_page_works_without_a_kernel(site, page_name):
                     site_page.change(page, n, k, before["controls"][k], forward)
                     now = site_page.wait_frame(page, n)
                     assert now["values"] != before["values"], f"view {n} control {k} did not move"
-                    assert now["frame"] == site_page.frame_for(now), f"view {n}, control {k}: {now}"
+                    assert now["frame"] == lab.frame_for(now), f"view {n}, control {k}: {now}"
                     assert now["label"] != before["label"], f"view {n}: accessible name unchanged"
                 assert page.evaluate(site_page.VIEWS)[n]["values"] == view["values"], "not back"
         math = page.evaluate(

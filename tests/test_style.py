@@ -107,25 +107,19 @@ def _smallest_px(fig):
 
 def test_text_is_readable_when_projected(figures):
     """Every figure's smallest text is at least MIN_FONT_PX CSS pixels, as shown."""
-    small = {}
-    for name, obj in figures:
-        fig = getattr(obj, "fig", obj)
-        if not hasattr(fig, "findobj"):
-            continue  # a text box with a table only
-        if not hasattr(obj, "fig"):
-            style.figure_png(fig)  # a static figure is made readable when it is shown
-        small[name] = _smallest_px(fig)
+    small = {name: _smallest_px(fig) for name, fig in _shown_figures(figures)}
     assert len(small) >= 20
     assert min(small.values()) >= style.MIN_FONT_PX, {n: round(v, 1) for n, v in small.items()}
 
 
 def _shown_figures(figures):
-    """(name, matplotlib figure) of every figure and view, made readable as they are shown."""
+    """(name, matplotlib figure) of every figure and view, made readable as they are shown
+    (a text box with a table only has no figure and is left out)."""
     for name, obj in figures:
         fig = getattr(obj, "fig", obj)
         if hasattr(fig, "findobj"):
             if not hasattr(obj, "fig"):
-                style.figure_png(fig)
+                style.figure_png(fig)  # a static figure is made readable when it is shown
             yield name, fig
 
 

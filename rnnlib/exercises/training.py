@@ -174,6 +174,13 @@ def check_calls(rec, inputs, targets, k, n_iters, label):
         prev_h = h_last
 
 
+def same_run(losses, params, want_losses, want_params):
+    """Whether a run's losses and final parameters both agree with another run's to 1e-9."""
+    return close(losses, want_losses, 1e-9) and all(
+        close(params[m], want_params[m], 1e-9) for m in NAMES
+    )
+
+
 def short_run(fn, label, inputs, targets, k):
     """Two passes, every call and the result compared with the reference."""
     _, _, params = hello_setup()
@@ -191,16 +198,11 @@ def short_run(fn, label, inputs, targets, k):
     got_params, losses = read(out, n, label)
     check_calls(rec, inputs, targets, k, n, label)
     want_params, want_losses = reference(start, inputs, targets, k, LR, n)
-    right = close(losses, want_losses, 1e-9) and all(
-        close(got_params[m], want_params[m], 1e-9) for m in NAMES
-    )
-    if right:
+    if same_run(losses, got_params, want_losses, want_params):
         return
     for mistake, hint in MISTAKES.items():
         bad_params, bad_losses = reference(start, inputs, targets, k, LR, n, mistake)
-        if close(losses, bad_losses, 1e-9) and all(
-            close(got_params[m], bad_params[m], 1e-9) for m in NAMES
-        ):
+        if same_run(losses, got_params, bad_losses, bad_params):
             raise Fail(f"train_chunked {label}: {hint}.")
     if not close(losses, want_losses, 1e-9):
         raise Fail(

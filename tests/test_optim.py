@@ -8,7 +8,7 @@ from rnnlib.clip import clip_elementwise
 from rnnlib.optim import Optimizer
 
 
-def setup(seed=0):
+def make_setup(seed=0):
     params = init_params(5, 4, rng=seed, scale=0.5)
     rng = np.random.default_rng(seed + 1)
     grads = {k: rng.standard_normal(v.shape) * 3.0 for k, v in params.items()}  # some |g| > 2
@@ -17,7 +17,7 @@ def setup(seed=0):
 
 @pytest.mark.parametrize("method", ["sgd", "adagrad", "adam"])
 def test_two_steps_follow_the_formulas(method):
-    params, grads = setup()
+    params, grads = make_setup()
     opt = Optimizer(params, method, lr=0.1, clip=2.0)
     g = clip_elementwise(grads, 2.0)  # the optimizer clips like rnnlib.clip
     opt.step(grads)
@@ -35,7 +35,7 @@ def test_two_steps_follow_the_formulas(method):
 
 
 def test_no_clip_keeps_large_gradients():
-    params, grads = setup(3)
+    params, grads = make_setup(3)
     opt = Optimizer(params, "sgd", lr=1.0, clip=None)
     opt.step(grads)
     for k in params:
@@ -43,7 +43,7 @@ def test_no_clip_keeps_large_gradients():
 
 
 def test_params_are_views_updated_in_place_and_inputs_untouched():
-    params, grads = setup()
+    params, grads = make_setup()
     before = {k: v.copy() for k, v in params.items()}
     opt = Optimizer(params, "adam")
     views = dict(opt.params)
@@ -57,7 +57,7 @@ def test_params_are_views_updated_in_place_and_inputs_untouched():
 
 @pytest.mark.parametrize("method", ["sgd", "adagrad", "adam"])
 def test_frozen_parameters_never_move(method):
-    params, grads = setup(2)
+    params, grads = make_setup(2)
     opt = Optimizer(params, method, freeze=("W_hh", "b_h"))
     for _ in range(3):
         opt.step(grads)
@@ -81,6 +81,6 @@ def test_frozen_parameters_never_move(method):
 )
 def test_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
-        Optimizer(setup()[0], **kwargs)
+        Optimizer(make_setup()[0], **kwargs)
     with pytest.raises(ValueError, match="missing"):
         Optimizer({"W_xh": np.zeros((2, 3))})

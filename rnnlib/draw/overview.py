@@ -115,7 +115,7 @@ def phases_figure(runs):
         f"{behaviour_title(r)} (lambda about {round(r['lyapunov'], 1) + 0.0:+.1f} per step)"
         for r in runs
     )
-    return _fixed_layout(fig, left=0.08, right=0.98, bottom=0.14, top=0.84, wspace=0.45), axes
+    return _fixed_layout(fig, left=0.09, right=0.98, bottom=0.14, top=0.84, wspace=0.45), axes
 
 
 # (n_in, n_out) drawn per shape: the encoder-decoder is notebook 02's 'hel' -> 'lo' (T = 5)

@@ -126,7 +126,7 @@ def temperature_explorer(
     curves = {
         k: [entropy(next_distribution(y, t, k)) for t in grid] for _, k in ks
     }  # entropy against temperature, one curve per k
-    fig, (ax_p, ax_h) = new_figure(8.0, 3.0, ncols=2, width_ratios=[1.6, 1.0])
+    fig, (ax_p, ax_h) = new_figure(8.0, 3.0, ncols=2, width_ratios=[2.2, 1.0])
     bars = draw.distribution_bars(ax_p, vocab.chars)
     ax_p.set_title(f"next character after {prompt!r}", fontsize=10)
     line, marker = draw.entropy_curve(ax_h, grid, curves[V], log_v)

@@ -19,13 +19,17 @@ def nonneg_int(name, value):
 
 
 def indices(name, value, vocab_size):
-    """Return `value` as an int64 array of indices in [0, vocab_size), or raise."""
+    """Return `value` as an array of indices in [0, vocab_size), or raise.
+
+    The array has numpy's index type np.intp (int64 on 64-bit machines, int32 on wasm32 under
+    Pyodide), which np.take and np.bincount need.
+    """
     arr = np.asarray(value)
     if arr.size == 0:
         raise ValueError(f"{name} must be a non-empty sequence of indices, got an empty one")
     if arr.dtype.kind not in "iu":
         if arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr)):
-            arr = arr.astype(np.int64)
+            arr = arr.astype(np.intp)
         else:
             raise ValueError(f"{name} must hold integer indices, got dtype {arr.dtype}")
     bad = (arr < 0) | (arr >= vocab_size)
@@ -34,7 +38,7 @@ def indices(name, value, vocab_size):
         raise ValueError(
             f"{name} holds index {int(first)}, outside the vocabulary [0, {vocab_size - 1}]"
         )
-    return arr.astype(np.int64, copy=False)
+    return arr.astype(np.intp, copy=False)
 
 
 def params(p, keys=("W_xh", "W_hh", "W_hy", "b_h", "b_y")):

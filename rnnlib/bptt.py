@@ -21,7 +21,7 @@ EXPM1_TANH_MIN = 2048  # B * H from which tanh is computed through expm1 (faster
 def check_sequences(params, inputs, targets, h_prev):
     """Validate a (params, inputs, targets, h_prev) call; return them in batched form.
 
-    Returns X (T, B) and Y (T, B) int64, h0 (B, H) float64, and whether the call was unbatched.
+    Returns X (T, B) and Y (T, B) np.intp, h0 (B, H) float64, and whether the call was unbatched.
     """
     V, H = _check.params(params)
     X = _check.indices("inputs", inputs, V)
@@ -50,10 +50,10 @@ class _Workspace:
         self.step = np.empty((B, H))  # one product with W_hh
         self.scratch = np.empty((2, B, H))  # for tanh through expm1
         self.table = np.empty((V, H))  # W_xh^T + b_h: row v is W_xh e_v + b_h
-        self.index = np.empty((T * B, H), dtype=np.int64)  # flat positions in dW_xh
-        self.cols = np.arange(H) * V  # row i of dW_xh starts at i V
+        self.index = np.empty((T * B, H), dtype=np.intp)  # flat positions in dW_xh
+        self.cols = np.arange(H, dtype=np.intp) * V  # row i of dW_xh starts at i V
         self.ones_n, self.ones_v = np.ones(T * B), np.ones(V)  # sums as matrix-vector products
-        self.rows = np.arange(T * B) * V  # row n of y starts at n V
+        self.rows = np.arange(T * B, dtype=np.intp) * V  # row n of y starts at n V
         self.hs_t, self.dh_t, self.dtanh_t = list(self.hs), list(self.dh), list(self.dtanh)
         arrays = (self.hs, self.dtanh, self.dh, self.y, self.index, self.scratch)
         self.nbytes = sum(a.nbytes for a in arrays)

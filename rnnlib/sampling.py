@@ -79,8 +79,8 @@ def sample_steps(params, h, seed_ix, n, *, temperature=1.0, top_k=None, rng=None
     rng = as_rng(rng)
     W_hy, b_y = params["W_hy"], params["b_y"]
     out = {
-        "ix": np.zeros(n, dtype=np.int64),
-        "inputs": np.zeros(n, dtype=np.int64),
+        "ix": np.zeros(n, dtype=np.intp),
+        "inputs": np.zeros(n, dtype=np.intp),
         "h": np.zeros((n, H)),
         "y": np.zeros((n, V)),
         "p": np.zeros((n, V)),

@@ -46,9 +46,10 @@ class Vocab:
         return isinstance(other, Vocab) and self.chars == other.chars
 
     def encode(self, text):
-        """Indices (T,) int64 of the characters of `text`; an unknown character is an error."""
+        """Indices (T,) of the characters of `text`, np.intp (numpy's index type: int64, int32 on
+        wasm32); an unknown character is an error."""
         try:
-            return np.array([self.index[c] for c in text], dtype=np.int64)
+            return np.array([self.index[c] for c in text], dtype=np.intp)
         except KeyError as err:
             c = err.args[0]
             raise ValueError(

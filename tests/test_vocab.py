@@ -27,7 +27,7 @@ def test_explicit_order_gives_the_lecture_vocabulary():
 def test_encode_decode_round_trip():
     v = Vocab.from_text("the cat sat.")
     ix = v.encode("a cat.")
-    assert ix.dtype == np.int64 and ix.shape == (6,)
+    assert ix.dtype == np.intp and ix.shape == (6,)
     assert v.decode(ix) == "a cat."
     assert v.decode([]) == "" and v.encode("").shape == (0,)
     assert eval(repr(v)) == v

@@ -1,15 +1,19 @@
 """What every check shares: the result it returns, running student code safely, comparing.
 
-Student code runs in a worker thread with a time limit (portable: threads behave the same in
-Jupyter on Linux, macOS and Windows, where signal.alarm does not exist or only works in the main
-thread). When the limit passes, the check stops waiting and asks the thread to stop by raising an
-exception in it (CPython's PyThreadState_SetAsyncExc), which ends a pure-Python endless loop at
-its next bytecode; a single long numpy call cannot be interrupted, but on the checks' tiny inputs
-none takes long.
+Student code runs under a time limit kept by a trace function (sys.settrace) in the caller's
+thread: no threads and no signals, so it works the same in Jupyter on Linux, macOS and Windows
+(where signal.alarm does not exist or only works in the main thread) and in the browser under
+Pyodide (WebAssembly, where no thread can start). The tracer reads the clock at every call and
+every line of Python the student's function runs and, once the limit has passed, raises an
+exception there, which ends a pure-Python endless loop at its next line; a single long numpy call
+cannot be interrupted, but on the checks' tiny inputs none takes long. CPython turns a tracer
+off once it raises, so should the student's code catch that exception (a bare `except:`) and
+go on, the exception turns the tracer back on when it is dropped. The tracer set before (a
+debugger, coverage) is put back afterwards; meanwhile it does not see the student's code.
 """
 
-import ctypes
-import threading
+import sys
+import time
 
 import numpy as np
 
@@ -28,7 +32,17 @@ class NotYet(Exception):
 
 
 class _Stop(BaseException):
-    """Raised asynchronously in a worker thread whose time ran out."""
+    """Raised by a _Deadline's tracer in student code whose time ran out (args: the deadline).
+
+    A BaseException, so `except Exception` in student code lets it through. Dropped while its
+    deadline is still on (the student's code caught it and goes on), it turns the tracer back on
+    in the frame that dropped it and in the frames between that one and limited's.
+    """
+
+    def __del__(self):
+        deadline = self.args[0]
+        if deadline.on:
+            deadline.arm(sys._getframe(1))
 
 
 class Result:
@@ -83,40 +97,45 @@ def describe(e):
     return type(e).__name__ + (f": {text}" if text else "")
 
 
-def _interrupt(thread):
-    """Ask `thread` to stop by raising _Stop in it (CPython); harmless if not possible."""
-    try:
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(thread.ident), ctypes.py_object(_Stop)
-        )
-    except (AttributeError, TypeError, ValueError):
-        pass
+class _Deadline:
+    """The time limit of one limited() call: its tracer raises _Stop once the clock passes
+    `end`, in every frame started below `top` (the frame of limited) while `on`."""
+
+    def __init__(self, timeout, top):
+        self.end, self.top, self.on = time.monotonic() + timeout, top, True
+
+    def trace(self, frame, event, arg):
+        if not self.on:
+            return None
+        if time.monotonic() > self.end:
+            raise _Stop(self)
+        return self.trace  # trace this frame's lines too: an endless loop is stopped in it
+
+    def arm(self, frame):
+        """Turn the tracer on again, for new frames and for `frame` and its callers up to top."""
+        sys.settrace(self.trace)
+        while frame is not None and frame is not self.top:
+            frame.f_trace = self.trace
+            frame = frame.f_back
 
 
 def limited(thunk, timeout=None):
-    """Call thunk() in a worker thread; return its value, re-raise its exception, or raise
-    TimeoutError if it has not returned after `timeout` seconds (None: TIMEOUT)."""
+    """Call thunk() under a time limit; return its value, re-raise its exception, or raise
+    TimeoutError once it has run for `timeout` seconds (None: TIMEOUT)."""
     timeout = TIMEOUT if timeout is None else timeout
-    box = {}
-
-    def work():
-        try:
-            box["value"] = thunk()
-        except _Stop:
-            pass
-        except BaseException as e:  # student code may raise anything, SystemExit included
-            box["error"] = e
-
-    thread = threading.Thread(target=work, daemon=True, name="rnnlib-exercise")
-    thread.start()
-    thread.join(timeout)
-    if thread.is_alive():
-        _interrupt(thread)
-        thread.join(0.1)
-        raise TimeoutError(f"it did not return within {timeout:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    deadline = _Deadline(timeout, sys._getframe())
+    previous = sys.gettrace()
+    sys.settrace(deadline.trace)
+    try:
+        return thunk()
+    except _Stop as stop:
+        if stop.args[0] is not deadline:  # an enclosing limited call's deadline
+            raise
+        deadline.on = False  # before `stop` is dropped: no tracer is turned back on
+        raise TimeoutError(f"it did not return within {timeout:g} s") from None
+    finally:
+        deadline.on = False
+        sys.settrace(previous)
 
 
 def call(fn, name, args, kwargs=None, *, case="", scale=1.0):

@@ -206,7 +206,7 @@ def run_draws(fn, params, h, temperature, top_k):
     label = f"at temperature {temperature:g}" + (f", top_k = {top_k}" if top_k else "")
     kw = {"temperature": temperature, "top_k": top_k}
 
-    def many():  # in one worker thread: one thread per call would cost more than the calls
+    def many():  # under one time limit: the calls are many and quick
         out = []
         for seed in range(N_DRAWS):
             try:
@@ -218,7 +218,7 @@ def run_draws(fn, params, h, temperature, top_k):
             out.append(read_draws(got, 2, label))
         return out
 
-    return np.array(call(many, "sample", (), case=label, scale=LONG)), label
+    return np.array(call(many, "sample", (), case=label, scale=LONG), dtype=np.intp), label
 
 
 def expected(params, h, temperature, top_k):

@@ -13,7 +13,7 @@ ONE_THREAD := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,site]'
 	touch $(STAMP)
 
 # JupyterLab refuses to start as root (containers, CI) unless told it may.
@@ -43,7 +43,7 @@ $(OLD_STAMP): pyproject.toml scripts/oldest_pins.py
 	$(OLD)/bin/python -m pip install --quiet --upgrade pip
 	mkdir -p build
 	$(PYTHON) scripts/oldest_pins.py > build/oldest-pins.txt
-	$(OLD)/bin/python -m pip install --quiet -e '.[test]' -c build/oldest-pins.txt
+	$(OLD)/bin/python -m pip install --quiet -e '.[test,site]' -c build/oldest-pins.txt
 	touch $(OLD_STAMP)
 
 test-oldest: $(OLD_STAMP)

@@ -134,7 +134,8 @@ PAGES = [
     (
         "05_exercises",
         "Build it yourself: the cell, backpropagation through time, sampling and "
-        "training, with automatic feedback (needs Python: download the notebook).",
+        "training, with automatic feedback (the checks run when you run the notebook in your "
+        "browser, or in Python).",
     ),
 ]
 
@@ -402,6 +403,19 @@ def fit_budget(nb, budget_mb=BUDGET_MB):
     return before, sum(len(b["data"]) for b in buffers) / 1e6
 
 
+RUN_HERE = "Run this notebook in your browser"
+# What a page says beside its link to the notebook in the browser, where it matters
+RUN_NOTE = {"05_exercises": "this page shows the exercises; the checks run there"}
+
+
+def run_link(name):
+    """The page's link to notebook `name` in the browser's Python (site/lite/), with its note."""
+    import build_lite  # here: build_lite imports this module
+
+    note = f" ({RUN_NOTE[name]})" if name in RUN_NOTE else ""
+    return f'<a href="{build_lite.notebook_url(name)}">{RUN_HERE}</a>{html.escape(note)}'
+
+
 def build_page(name, out):
     """Write NAME.html and NAME-present.html; returns their sizes in bytes."""
     nb = execute(name)
@@ -415,6 +429,7 @@ def build_page(name, out):
         page = f"{name}-present.html" if present else f"{name}.html"
         other = f"{name}.html" if present else f"{name}-present.html"
         nav = f' <a href="{other}">{"With code" if present else "Present (code hidden)"}</a>'
+        nav += f" {run_link(name)}"
         body, _ = exporter(present).from_notebook_node(nb, resources={"site_nav": nav})
         (out / page).write_text(body, encoding="utf-8")
         sizes[page] = len(body.encode("utf-8"))
@@ -441,6 +456,24 @@ def _title(name):
     return re.sub(r"^#+\s*(\d+\.\s+)?", "", first.splitlines()[0]).strip()  # the list numbers
 
 
+IN_THE_BROWSER = """<h2>Running the notebooks in your browser</h2>
+<p>Each "Run this notebook in your browser" link opens the notebook in JupyterLab with a real
+Python kernel (Pyodide: Python compiled to WebAssembly) that runs inside this browser tab: nothing
+to install, no account, no server, and no network once the page has loaded. You can change and run
+every cell, drag every slider and do the exercises of notebook 5, whose checks run there. The
+first start takes a while (about 15 to 25 seconds on a slow laptop) while Python loads.</p>
+<ul>
+<li><strong>Where your work is kept:</strong> your edits are saved in this browser's storage for
+this site, on this computer only: not on a server, not in another browser. Clearing the browser's
+data for the site erases them.</li>
+<li><strong>To keep a copy:</strong> in JupyterLab, <em>File &gt; Download</em> saves the open
+notebook as an <code>.ipynb</code> file you can open in any Jupyter.</li>
+<li><strong>To start again from the original:</strong> delete your copy in the file browser
+(right-click the notebook, <em>Delete</em>): the course's original is shown again. <em>Help &gt;
+Clear Browser Data</em> resets every notebook at once.</li>
+</ul>"""
+
+
 def write_index(out, names):
     items = []
     for name, line in PAGES:
@@ -449,7 +482,7 @@ def write_index(out, names):
         items.append(
             f'<li><a href="{name}.html">{html.escape(_title(name))}</a> '
             f'(<a href="{name}-present.html">present</a>, '
-            f'<a href="{name}.ipynb">notebook</a>)<br>{html.escape(line)}</li>'
+            f'<a href="{name}.ipynb">notebook</a>)<br>{html.escape(line)}<br>{run_link(name)}</li>'
         )
     body = (
         "<h1>Recurrent neural networks: the course notebooks</h1>\n"
@@ -457,12 +490,15 @@ def write_index(out, names):
         "Python and no network: its frames and tables are in the page. The <em>present</em> "
         "variant hides the code for projecting in class.</p>\n"
         f"<ol>\n{chr(10).join(items)}\n</ol>\n"
-        '<p><a href="licences.html">Licences of the JavaScript and fonts this site ships</a></p>'
+        f"{IN_THE_BROWSER}\n"
+        '<p><a href="licences.html">Licences of everything this site ships</a></p>'
     )
     (out / "index.html").write_text(_shell("RNN course notebooks", body), encoding="utf-8")
 
 
-def write_licences(out, licences):
+def write_licences(out, licences, lite=()):
+    """licences.html: the static pages' npm packages (licences: {name: {file: text}}), then what
+    the lite app ships (lite: build_lite.licences() rows)."""
     parts = [
         "<h1>Licences</h1>\n<p>The pages of this site run the following JavaScript and fonts, "
         "copied unchanged from their published npm tarballs (checked against pinned sha512 "
@@ -481,11 +517,28 @@ def write_licences(out, licences):
             if path.endswith(".js"):  # the licence header of the file, not its code
                 text = text[: text.index("*/") + 2]
             parts.append(f"<h3>{html.escape(path)}</h3>\n<pre>{html.escape(text)}</pre>")
+    if lite:
+        parts.append(
+            "<h1>Python in the browser (lite/)</h1>\n<p>The notebooks' <em>Run this notebook in "
+            "your browser</em> app ships the following, each file checked against a pinned hash "
+            "(Pyodide's runtime by its npm tarball's sha512, its packages by the sha256 of "
+            "Pyodide's official lock file, the other wheels by their PyPI sha256).</p>"
+        )
+    for title, licence, what, texts in lite:
+        parts.append(
+            f"<h2>{html.escape(title)} ({html.escape(licence)})</h2>\n<p>{html.escape(what)}.</p>"
+        )
+        for path, text in sorted(texts.items()):
+            parts.append(f"<h3>{html.escape(path)}</h3>\n<pre>{html.escape(text)}</pre>")
     (out / "licences.html").write_text(_shell("Licences", "\n".join(parts)), encoding="utf-8")
 
 
-def build(out, only=None):
-    """Build the site into out (replaced); returns {page: bytes} of the notebook pages."""
+def build(out, only=None, release=None):
+    """Build the site into out (replaced): the pages, then the lite app (release: an official
+    Pyodide release to take the packages from, see scripts/pyodide_dist.py); returns {page:
+    bytes} of the notebook pages."""
+    import build_lite  # here: build_lite imports this module
+
     start = time.perf_counter()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     names = [n for n, _ in PAGES if only is None or n in only]
@@ -499,7 +552,8 @@ def build(out, only=None):
         sizes.update(build_page(name, tmp))
         print(f"  {name}: executed and written in {time.perf_counter() - t:.1f} s", flush=True)
     write_index(tmp, names)
-    write_licences(tmp, licences)
+    lite = build_lite.build(tmp / "lite", release)
+    write_licences(tmp, licences, build_lite.licences())
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     vendor = sum(f.stat().st_size for f in (out / "vendor").rglob("*") if f.is_file())
@@ -507,14 +561,18 @@ def build(out, only=None):
     for page, size in sizes.items():
         print(f"  {page:28s} {size / 1e6:6.2f} MB")
     print(f"  {'vendor/ (shared)':28s} {vendor / 1e6:6.2f} MB")
+    print(f"  {'lite/ (Python in the browser)':28s} {lite / 1e6:6.2f} MB")
     print(f"built {out} in {time.perf_counter() - start:.0f} s")
     return sizes
 
 
 def sources():
-    """The files the site is built from: notebooks, rnnlib (frames.js included), this script."""
+    """The files the site is built from: notebooks, rnnlib (frames.js included), the build's
+    scripts and the licence texts they ship."""
     files = list(NOTEBOOKS.glob("*.ipynb")) + list((REPO / "rnnlib").rglob("*.py"))
-    return files + list((REPO / "rnnlib").rglob("*.js")) + [Path(__file__).resolve()]
+    here = Path(__file__).resolve().parent
+    scripts = [here / f for f in ("build_site.py", "build_lite.py", "pyodide_dist.py")]
+    return files + list((REPO / "rnnlib").rglob("*.js")) + scripts + [*here.glob("licences/*")]
 
 
 def page_names():
@@ -526,6 +584,7 @@ def ensure_built(out=REPO / "site"):
     """Build the site into out unless it is there, complete and newer than every source."""
     index = out / "index.html"
     complete = index.exists() and all((out / f"{p}.html").exists() for p in page_names())
+    complete = complete and (out / "lite" / "jupyter-lite.json").exists()
     if complete and index.stat().st_mtime >= max(f.stat().st_mtime for f in sources()):
         print(f"{out} is up to date")
         return
@@ -537,13 +596,19 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=REPO / "site")
     parser.add_argument("--only", nargs="*", help="notebook names (default: all five)")
     parser.add_argument(
+        "--release",
+        type=Path,
+        help="an official Pyodide 0.27.7 release (.tar.bz2 or folder) to take the browser "
+        "kernel's packages from, instead of the carrier (see scripts/pyodide_dist.py)",
+    )
+    parser.add_argument(
         "--if-stale", action="store_true", help="only if out is older than a notebook or rnnlib"
     )
     args = parser.parse_args(argv)
     if args.if_stale and not args.only:
         ensure_built(args.out.resolve())
     else:
-        build(args.out.resolve(), args.only)
+        build(args.out.resolve(), args.only, args.release)
     return 0
 
 

@@ -79,9 +79,10 @@ WHEELS = {
     "ipywidgets": ("8.1.9", "f2b8cbcaae10252b809fbe4d7470db75c09b769a32cbf816d20e5ca6d3c5a79d"),
     "psygnal": ("0.16.1", "93b96894d8c46f0a3c0bfaaf8abe73f0d6db2c20cc6d303624cf08f85abc3c92"),
     "anywidget": ("0.11.0", "c574d9acc6503ad27b37a9acea48f957a8ba7c9c9876cfcb37898931c098ce9d"),
+    # the newest whose page side asks for no newer JupyterLab than JupyterLite 0.6.4's 4.4.5
     "jupyterlab_widgets": (
-        "3.0.17",
-        "40ac1e9955acf116c4d995d9bfa082d86ad9ec6d91c4f134827cf5e0a5eb75e0",
+        "3.0.15",
+        "d59023d7d7ef71400d51e6fee9a88867f6e65e10a4201605d2d7f3e8f012a31c",
     ),
     "jupyterlite_pyodide_kernel": (
         "0.6.1",

@@ -31,6 +31,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+# its sibling scripts (build_lite, pyodide_dist) import from here, also when a test loads this file
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 NOTEBOOKS = REPO / "notebooks"
 CACHE = REPO / "build" / "site-cache"
 
@@ -410,7 +412,7 @@ RUN_NOTE = {"05_exercises": "this page shows the exercises; the checks run there
 
 def run_link(name):
     """The page's link to notebook `name` in the browser's Python (site/lite/), with its note."""
-    import build_lite  # here: build_lite imports this module
+    import build_lite  # here, not at the top: build_lite imports this module
 
     note = f" ({RUN_NOTE[name]})" if name in RUN_NOTE else ""
     return f'<a href="{build_lite.notebook_url(name)}">{RUN_HERE}</a>{html.escape(note)}'
@@ -537,7 +539,7 @@ def build(out, only=None, release=None):
     """Build the site into out (replaced): the pages, then the lite app (release: an official
     Pyodide release to take the packages from, see scripts/pyodide_dist.py); returns {page:
     bytes} of the notebook pages."""
-    import build_lite  # here: build_lite imports this module
+    import build_lite  # here, not at the top: build_lite imports this module
 
     start = time.perf_counter()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")

@@ -27,11 +27,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 # Every check on this machine as it is, then the notebooks and their claims on the other
-# machines this one can simulate (numpy SIMD levels x OpenBLAS kernels, a noisier libm).
+# machines this one can simulate (numpy SIMD levels x OpenBLAS kernels, a noisier libm), then
+# the notebooks and the exercise checks in Pyodide under Node, as the browser runs them.
 test: lint
 	$(ONE_THREAD) $(BIN)/python scripts/build_site.py --if-stale
 	$(ONE_THREAD) $(BIN)/python -m pytest --nbval
 	$(BIN)/python scripts/machine_matrix.py --skip-current --max 6
+	$(BIN)/python scripts/pyodide_machine.py
 
 matrix: $(STAMP)
 	$(BIN)/python scripts/machine_matrix.py

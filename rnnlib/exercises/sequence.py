@@ -30,6 +30,7 @@ def case_inputs(T, V, H, seed, offset=0.0):
         "b_y": rng.standard_normal(V) * 0.3 + offset,
     }
     inputs, targets = rng.integers(0, V, T), rng.integers(0, V, T)
+    inputs, targets = inputs.astype(np.intp), targets.astype(np.intp)  # as Vocab.encode's
     return params, inputs, targets, rng.standard_normal(H) * 0.5
 
 

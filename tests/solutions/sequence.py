@@ -128,7 +128,46 @@ def loss_and_grads_einsum(params, inputs, targets, h_prev):
     return loss, grads, H[-1]
 
 
-CORRECT = [loss_and_grads, loss_and_grads_rows, loss_and_grads_steps, loss_and_grads_einsum]
+def loss_and_grads_lookup(params, inputs, targets, h_prev):
+    """W_xh x_t as a lookup of column x_t (np.take), dW_xh summed by np.bincount: the index
+    functions that refuse int64 indices under Pyodide, where numpy's index type is int32."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    (H, V), T = W_xh.shape, len(inputs)
+    xw = np.take(W_xh, inputs, axis=1).T + b_h  # row t: W_xh x_t + b_h
+    hs = np.zeros((T + 1, H))
+    hs[0] = h_prev
+    for t in range(T):
+        hs[t + 1] = np.tanh(xw[t] + W_hh @ hs[t])
+    Y = hs[1:] @ W_hy.T + b_y
+    Y = Y - Y.max(axis=1, keepdims=True)
+    logp = Y - np.log(np.exp(Y).sum(axis=1, keepdims=True))  # log-softmax
+    loss = -logp[np.arange(T), targets].sum()
+    dY = np.exp(logp)
+    dY[np.arange(T), targets] -= 1
+    dH = dY @ W_hy
+    draw = np.zeros((T, H))
+    for t in reversed(range(T)):
+        after = draw[t + 1] @ W_hh if t + 1 < T else 0.0  # from step t + 1
+        draw[t] = (1 - hs[t + 1] ** 2) * (dH[t] + after)
+    flat = np.arange(H)[:, None] * V + np.asarray(inputs)  # (H, T): where dW_xh[i, x_t] is
+    dW_xh = np.bincount(flat.ravel(), weights=draw.T.ravel(), minlength=H * V).reshape(H, V)
+    grads = {
+        "W_xh": dW_xh,
+        "W_hh": draw.T @ hs[:-1],
+        "W_hy": dY.T @ hs[1:],
+        "b_h": draw.sum(axis=0),
+        "b_y": dY.sum(axis=0),
+    }
+    return loss, grads, hs[T]
+
+
+CORRECT = [
+    loss_and_grads,
+    loss_and_grads_rows,
+    loss_and_grads_steps,
+    loss_and_grads_einsum,
+    loss_and_grads_lookup,
+]
 
 
 def buggy(params, inputs, targets, h_prev, *, mistake):

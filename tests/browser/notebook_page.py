@@ -131,6 +131,26 @@ PROBE_STATE = """() => {
 }"""
 
 
+def output_problems(cells, harmless=()):
+    """(errors, notes) in the outputs of cells (NotebookPage.cells()), each a string naming its
+    cell (1-based, among all cells). Errors: error outputs and tracebacks written to stderr.
+    Notes: any other stderr text (warnings), but text starting with one of `harmless`."""
+    errors, notes = [], []
+    for i, cell in enumerate(cells, 1):
+        for out in cell["outputs"]:
+            text = out.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            if out["output_type"] == "error":
+                errors.append(f"cell {i}: {out['ename']}: {out['evalue']}")
+            elif out["output_type"] != "stream" or out["name"] != "stderr":
+                continue
+            elif "Traceback (most recent call last)" in text:
+                errors.append(f"cell {i}: traceback on stderr: {text[-400:]}")
+            elif not text.startswith(tuple(harmless)):
+                notes.append(f"cell {i} wrote to stderr: {text[:300]}")
+    return errors, notes
+
+
 class NotebookPage:
     """One notebook open in a running JupyterLab, in a browser page.
 

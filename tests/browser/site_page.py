@@ -83,32 +83,41 @@ def page_names():
 
 
 @contextlib.contextmanager
-def served(chromium=None, site=SITE):
-    """(base URL, browser context, requests aborted): site/ (built if missing or older than its
-    sources) served on 127.0.0.1, and a context of chromium (a Playwright browser; one of its
-    own when None) that can reach nothing else."""
-    builder().ensure_built(site)
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def static_server(directory):
+    """A static HTTP server of directory on 127.0.0.1 (a free port), in a thread; yields the
+    server: its base URL is server.base, and server.bytes_sent counts the bytes of every
+    response body it has sent so far (from Content-Length)."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.base = f"http://127.0.0.1:{server.server_address[1]}/"
+    server.bytes_sent, server.lock = 0, threading.Lock()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    aborted = []
     try:
-        with contextlib.ExitStack() as stack:
-            if chromium is None:
-                chromium = stack.enter_context(lab.browser())
-            context = confined_context(chromium, base, aborted)
-            stack.callback(context.close)
-            yield base, context, aborted
+        yield server
     finally:
         server.shutdown()
         server.server_close()
 
 
-def confined_context(chromium, base, aborted, viewport=(1366, 768), scale=2):
+@contextlib.contextmanager
+def served(chromium=None, site=SITE):
+    """(base URL, browser context, requests aborted): site/ (built if missing or older than its
+    sources) served on 127.0.0.1, and a context of chromium (a Playwright browser; one of its
+    own when None) that can reach nothing else."""
+    builder().ensure_built(site)
+    aborted = []
+    with static_server(site) as server, contextlib.ExitStack() as stack:
+        if chromium is None:
+            chromium = stack.enter_context(lab.browser())
+        context = confined_context(chromium, server.base, aborted)
+        stack.callback(context.close)
+        yield server.base, context, aborted
+
+
+def confined_context(chromium, base, aborted, viewport=(1366, 768), scale=2, init=INIT):
     """A browser context that reaches only base (every other request aborted and appended to
-    aborted), with the page timers of INIT."""
+    aborted), with the page timers of INIT (init=None: no script of ours in its pages)."""
     context = lab.new_context(chromium, viewport, scale)
 
     def route(r):
@@ -119,13 +128,20 @@ def confined_context(chromium, base, aborted, viewport=(1366, 768), scale=2):
             r.abort()
 
     context.route("**/*", route)
-    context.add_init_script(INIT)
+    if init:
+        context.add_init_script(init)
     return context
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
+
+    def send_header(self, keyword, value):
+        if keyword.lower() == "content-length":
+            with self.server.lock:
+                self.server.bytes_sent += int(value)
+        super().send_header(keyword, value)
 
 
 def open_page(base, context, page_name):

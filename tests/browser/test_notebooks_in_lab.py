@@ -14,7 +14,7 @@ import warnings
 
 import lab
 import pytest
-from notebook_page import NotebookPage
+from notebook_page import NotebookPage, output_problems
 
 pytestmark = pytest.mark.browser
 
@@ -39,11 +39,6 @@ def notebook(request, lab_browser, artifacts):
         nb.close()
 
 
-def _text(output):
-    text = output.get("text", "")
-    return "".join(text) if isinstance(text, list) else text
-
-
 def test_every_code_cell_ran(notebook):
     cells = notebook.cells()
     code = [i for i, c in enumerate(cells, 1) if c["type"] == "code"]
@@ -57,17 +52,9 @@ def test_no_error_output(notebook):
 
     Other stderr text (warnings) is reported as a pytest warning, not a failure.
     """
-    errors = []
-    for i, cell in enumerate(notebook.cells(), 1):
-        for out in cell["outputs"]:
-            if out["output_type"] == "error":
-                errors.append(f"cell {i}: {out['ename']}: {out['evalue']}")
-            elif out["output_type"] == "stream" and out["name"] == "stderr":
-                text = _text(out)
-                if "Traceback (most recent call last)" in text:
-                    errors.append(f"cell {i}: traceback on stderr: {text[-400:]}")
-                else:
-                    warnings.warn(f"cell {i} wrote to stderr: {text[:300]}", stacklevel=1)
+    errors, notes = output_problems(notebook.cells())
+    for note in notes:
+        warnings.warn(note, stacklevel=1)
     errors += [f"widget failed to render: {t}" for t in notebook.widget_errors()]
     errors += [f"uncaught exception in the page: {e}" for e in notebook.page_errors]
     assert not errors, "\n".join(errors)

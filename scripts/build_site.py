@@ -14,6 +14,7 @@ licences page lists what ships.
 
 import argparse
 import base64
+import contextlib
 import hashlib
 import html
 import importlib.metadata
@@ -468,8 +469,9 @@ first start takes a while (about 15 to 25 seconds on a slow laptop) while Python
 <li><strong>Where your work is kept:</strong> your edits are saved in this browser's storage for
 this site, on this computer only: not on a server, not in another browser. Clearing the browser's
 data for the site erases them.</li>
-<li><strong>To keep a copy:</strong> in JupyterLab, <em>File &gt; Download</em> saves the open
-notebook as an <code>.ipynb</code> file you can open in any Jupyter.</li>
+<li><strong>To keep a copy:</strong> in the file browser on the left, right-click the notebook
+and choose <em>Download</em>: you get it, with your edits, as an <code>.ipynb</code> file that
+any Jupyter opens.</li>
 <li><strong>To start again from the original:</strong> delete your copy in the file browser
 (right-click the notebook, <em>Delete</em>): the course's original is shown again. <em>Help &gt;
 Clear Browser Data</em> resets every notebook at once.</li>
@@ -535,6 +537,25 @@ def write_licences(out, licences, lite=()):
     (out / "licences.html").write_text(_shell("Licences", "\n".join(parts)), encoding="utf-8")
 
 
+@contextlib.contextmanager
+def replacing(out):
+    """A new, empty folder beside out to build into; when the block ends without error it takes
+    out's place (the old one is moved aside first, then removed), else it is removed. Each build
+    has a folder of its own, so two builds at once (two test runs) never write into one another's,
+    and a reader of out sees the old folder or the new one, never half of either."""
+    tmp = Path(tempfile.mkdtemp(dir=out.parent, prefix=f"{out.name}.partial-"))
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    old = out.with_name(f"{tmp.name}.old")
+    with contextlib.suppress(FileNotFoundError):
+        out.rename(old)
+    tmp.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
 def build(out, only=None, release=None):
     """Build the site into out (replaced): the pages, then the lite app (release: an official
     Pyodide release to take the packages from, see scripts/pyodide_dist.py); returns {page:
@@ -544,20 +565,17 @@ def build(out, only=None, release=None):
     start = time.perf_counter()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     names = [n for n, _ in PAGES if only is None or n in only]
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    licences = {pkg["name"]: unpack(pkg, fetch(pkg), tmp) for pkg in VENDOR}
-    sizes = {}
-    for name in names:
-        t = time.perf_counter()
-        sizes.update(build_page(name, tmp))
-        print(f"  {name}: executed and written in {time.perf_counter() - t:.1f} s", flush=True)
-    write_index(tmp, names)
-    lite = build_lite.build(tmp / "lite", release)
-    write_licences(tmp, licences, build_lite.licences())
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(out) as tmp:
+        licences = {pkg["name"]: unpack(pkg, fetch(pkg), tmp) for pkg in VENDOR}
+        sizes = {}
+        for name in names:
+            t = time.perf_counter()
+            sizes.update(build_page(name, tmp))
+            print(f"  {name}: executed and written in {time.perf_counter() - t:.1f} s", flush=True)
+        write_index(tmp, names)
+        lite = build_lite.build(tmp / "lite", release)
+        write_licences(tmp, licences, build_lite.licences())
     vendor = sum(f.stat().st_size for f in (out / "vendor").rglob("*") if f.is_file())
     print("page weight (MB; the shared vendor/ JavaScript once per visit on top):")
     for page, size in sizes.items():

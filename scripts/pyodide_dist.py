@@ -293,39 +293,38 @@ def assemble(out=DIST, release=None):
     tarball = runtime_tarball()
     lock = official_lock(tarball)
     source = Source(release) if release else Source(carrier())
-    tmp = out.with_name(out.name + ".partial")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as tar:
-        for name in RUNTIME["files"]:
-            (tmp / name).write_bytes(tar.extractfile(f"package/{name}").read())
-    kernel_side = [n for n in KERNEL_WHEELS if n != "rnnlib"]
-    ours = {canonical(n) for n in KERNEL_WHEELS}
-    wanted = KERNEL_NEEDS + [d for deps, _ in KERNEL_WHEELS.values() for d in deps]
-    official = [
-        n for n in closure(lock, [n for n in wanted if canonical(n) not in ours]) if n not in ours
-    ]
-    packages = {}
-    for name in official:
-        checked_copy(source, lock["packages"][name], tmp)
-        packages[name] = lock["packages"][name]
-    wheels = pinned_wheels()
-    for name in kernel_side:
-        shutil.copy(wheels[name], tmp / wheels[name].name)
-    with tempfile.TemporaryDirectory() as build:
-        shutil.copy(rnnlib_wheel(Path(build)), tmp)
-    for name, (depends, imports) in KERNEL_WHEELS.items():
-        path = next(tmp.glob(f"{name}-*-py3-none-any.whl"))
-        version = path.name.split("-")[1]
-        packages[canonical(name)] = _entry(canonical(name), version, path, depends, imports)
-    needed = set(closure({"packages": packages}, KERNEL_NEEDS + COURSE_NEEDS))
-    unused = sorted(set(packages) - needed)
-    if unused:
-        raise ValueError(f"packages {unused} are assembled but nothing needs them")
-    course_lock = {"info": lock["info"], "packages": dict(sorted(packages.items()))}
-    (tmp / "pyodide-lock.json").write_text(json.dumps(course_lock, indent=1) + "\n")
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with build_site.replacing(out) as tmp:
+        with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as tar:
+            for name in RUNTIME["files"]:
+                (tmp / name).write_bytes(tar.extractfile(f"package/{name}").read())
+        kernel_side = [n for n in KERNEL_WHEELS if n != "rnnlib"]
+        ours = {canonical(n) for n in KERNEL_WHEELS}
+        wanted = KERNEL_NEEDS + [d for deps, _ in KERNEL_WHEELS.values() for d in deps]
+        official = [
+            n
+            for n in closure(lock, [n for n in wanted if canonical(n) not in ours])
+            if n not in ours
+        ]
+        packages = {}
+        for name in official:
+            checked_copy(source, lock["packages"][name], tmp)
+            packages[name] = lock["packages"][name]
+        wheels = pinned_wheels()
+        for name in kernel_side:
+            shutil.copy(wheels[name], tmp / wheels[name].name)
+        with tempfile.TemporaryDirectory() as build:
+            shutil.copy(rnnlib_wheel(Path(build)), tmp)
+        for name, (depends, imports) in KERNEL_WHEELS.items():
+            path = next(tmp.glob(f"{name}-*-py3-none-any.whl"))
+            version = path.name.split("-")[1]
+            packages[canonical(name)] = _entry(canonical(name), version, path, depends, imports)
+        needed = set(closure({"packages": packages}, KERNEL_NEEDS + COURSE_NEEDS))
+        unused = sorted(set(packages) - needed)
+        if unused:
+            raise ValueError(f"packages {unused} are assembled but nothing needs them")
+        course_lock = {"info": lock["info"], "packages": dict(sorted(packages.items()))}
+        (tmp / "pyodide-lock.json").write_text(json.dumps(course_lock, indent=1) + "\n")
     return course_lock
 
 

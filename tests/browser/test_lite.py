@@ -40,16 +40,11 @@ EXERCISES = "05_exercises"
 ORIGINAL = nbformat.read(lab.NOTEBOOK_DIR / f"{EXERCISES}.ipynb", as_version=4).cells
 SKELETON = next(i for i, c in enumerate(ORIGINAL) if "exercise" in c.metadata.get("tags", []))
 CHECK = SKELETON + 1  # exercise 1's skeleton and its check cell (0-based)
-# The menu paths the index page names ("File > Download"), and those found false, with what the
-# app does instead
+# The menu paths the index page names ("Help > Clear Browser Data")
 MENU_PATHS = [
     tuple(" ".join(part.split()) for part in path)
     for path in re.findall(r"<em>([^<]+?) &gt;([^<]+?)</em>", site_page.builder().IN_THE_BROWSER)
 ]
-FALSE = {
-    ("File", "Download"): "JupyterLite 0.6.4's File menu has no Download; the file browser's "
-    "context menu has one (right-click the notebook > Download)",
-}
 
 
 @pytest.fixture(scope="module")
@@ -198,16 +193,10 @@ def test_exercise_1_gives_feedback(notebook):
 
 
 @pytest.mark.parametrize("notebook", [EXERCISES], indirect=True, ids=_id)
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(p, marks=pytest.mark.xfail(reason=FALSE[p], strict=True)) if p in FALSE else p
-        for p in MENU_PATHS
-    ],
-    ids=" > ".join,
-)
+@pytest.mark.parametrize("path", MENU_PATHS, ids=" > ".join)
 def test_the_menu_entries_the_index_names_exist(notebook, path):
-    """Each menu path the index page tells students to use ("File > Download") is there."""
+    """Each menu path the index page tells students to use ("Help > Clear Browser Data") is
+    there."""
     assert MENU_PATHS, "the index names no menu path"
     top, item = path
     assert item in notebook.menu_items(top), f"{top} menu: {notebook.menu_items(top)}"

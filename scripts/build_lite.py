@@ -61,6 +61,20 @@ SETTINGS = {
         ]
     },
 }
+# What Pyodide loads as it starts, all at once: what the kernel would otherwise install one
+# after the other (jupyterlite-pyodide-kernel 0.6.1 skips each name listed here, spelled as it
+# spells them), and rnnlib with everything the notebooks import
+PRELOAD = [
+    "micropip",
+    "piplite",
+    "ssl",
+    "sqlite3",
+    "ipykernel",
+    "comm",
+    "pyodide_kernel",
+    "jedi",
+    "ipython",
+]
 # The page-side extensions: pinned wheels of pyodide_dist.WHEELS
 EXTENSIONS = ["jupyterlite_pyodide_kernel", "jupyterlab_widgets", "anywidget"]
 
@@ -87,7 +101,9 @@ def write_lite_dir(src, dist):
         "jupyter-lite-schema-version": 0,
         "jupyter-config-data": {
             "appName": "RNN course",
-            "litePluginSettings": {KERNEL: {"disablePyPIFallback": True}},
+            "litePluginSettings": {
+                KERNEL: {"disablePyPIFallback": True, "loadPyodideOptions": {"packages": PRELOAD}}
+            },
         },
     }
     (src / "jupyter_lite_config.json").write_text(json.dumps(config, indent=1))

@@ -97,10 +97,20 @@ KERNEL_WHEELS = {
     "psygnal": (["typing-extensions"], ["psygnal"]),
     "anywidget": (["ipywidgets", "psygnal", "typing-extensions"], ["anywidget"]),
     "rnnlib": (["numpy", "matplotlib", "ipywidgets", "anywidget"], ["rnnlib"]),
+    # the kernel's own Python side, from inside the pinned jupyterlite_pyodide_kernel wheel: in
+    # the lock, Pyodide loads them with everything else at start, in parallel (else the kernel
+    # installs them one after the other with micropip)
+    "piplite": (["micropip"], ["piplite"]),
+    "ipykernel": ([], ["ipykernel"]),
+    "pyodide_kernel": (
+        ["piplite", "ipykernel", "comm", "ipython", "jedi", "sqlite3", "ssl"],
+        ["pyodide_kernel"],
+    ),
 }
+KERNEL_OWN = ["piplite", "ipykernel", "pyodide_kernel"]
 # What the JupyterLite kernel loads at start (jupyterlite-pyodide-kernel 0.6.1's worker) and what
 # the notebooks import; the lock keeps these and everything they depend on.
-KERNEL_NEEDS = ["micropip", "packaging", "ssl", "sqlite3", "jedi", "ipython"]
+KERNEL_NEEDS = ["pyodide_kernel", "micropip", "packaging", "ssl", "sqlite3", "jedi", "ipython"]
 COURSE_NEEDS = ["numpy", "matplotlib", "rnnlib"]
 
 
@@ -258,6 +268,17 @@ def carrier(cache=CACHE):
     return path
 
 
+def kernel_own_wheels(kernel_wheel, dest):
+    """Copy the wheels of KERNEL_OWN out of the (pinned, hash-checked) kernel extension's wheel,
+    where they lie in its static/pypi/, into dest."""
+    with zipfile.ZipFile(kernel_wheel) as z:
+        for name in KERNEL_OWN:
+            found = [n for n in z.namelist() if re.search(rf"/static/pypi/{name}-[^/]*\.whl$", n)]
+            if len(found) != 1:
+                raise ValueError(f"{kernel_wheel.name} holds {found} for {name}, expected 1 wheel")
+            (dest / found[0].rsplit("/", 1)[-1]).write_bytes(z.read(found[0]))
+
+
 def rnnlib_wheel(dest):
     """rnnlib's wheel built from this checkout into dest; returns its path."""
     done = subprocess.run(
@@ -298,7 +319,7 @@ def assemble(out=DIST, release=None):
         with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as tar:
             for name in RUNTIME["files"]:
                 (tmp / name).write_bytes(tar.extractfile(f"package/{name}").read())
-        kernel_side = [n for n in KERNEL_WHEELS if n != "rnnlib"]
+        kernel_side = [n for n in KERNEL_WHEELS if n not in KERNEL_OWN + ["rnnlib"]]
         ours = {canonical(n) for n in KERNEL_WHEELS}
         wanted = KERNEL_NEEDS + [d for deps, _ in KERNEL_WHEELS.values() for d in deps]
         official = [
@@ -315,6 +336,7 @@ def assemble(out=DIST, release=None):
             shutil.copy(wheels[name], tmp / wheels[name].name)
         with tempfile.TemporaryDirectory() as build:
             shutil.copy(rnnlib_wheel(Path(build)), tmp)
+        kernel_own_wheels(wheels["jupyterlite_pyodide_kernel"], tmp)
         for name, (depends, imports) in KERNEL_WHEELS.items():
             path = next(tmp.glob(f"{name}-*-py3-none-any.whl"))
             version = path.name.split("-")[1]

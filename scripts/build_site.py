@@ -464,7 +464,9 @@ IN_THE_BROWSER = """<h2>Running the notebooks in your browser</h2>
 Python kernel (Pyodide: Python compiled to WebAssembly) that runs inside this browser tab: nothing
 to install, no account, no server, and no network once the page has loaded. You can change and run
 every cell, drag every slider and do the exercises of notebook 5, whose checks run there. The
-first start takes a while (about 15 to 25 seconds on a slow laptop) while Python loads.</p>
+first start takes a while (20 to 30 seconds on a 2-core computer) while Python loads: wait until
+the notebook's top right names its kernel, <em>Python (Pyodide)</em>, before you run a cell (a
+cell run after that waits for Python by itself).</p>
 <ul>
 <li><strong>Where your work is kept:</strong> your edits are saved in this browser's storage for
 this site, on this computer only: not on a server, not in another browser. Clearing the browser's

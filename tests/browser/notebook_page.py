@@ -131,6 +131,13 @@ PROBE_STATE = """() => {
 }"""
 
 
+def unrun_code_cells(cells):
+    """(code, unrun): the 1-based numbers, among all cells, of the code cells in cells
+    (NotebookPage.cells()) and of those that have no execution count."""
+    code = [i for i, c in enumerate(cells, 1) if c["type"] == "code"]
+    return code, [i for i in code if cells[i - 1]["execution_count"] is None]
+
+
 def output_problems(cells, harmless=()):
     """(errors, notes) in the outputs of cells (NotebookPage.cells()), each a string naming its
     cell (1-based, among all cells). Errors: error outputs and tracebacks written to stderr.

@@ -29,7 +29,7 @@ import lite_page
 import nbformat
 import pytest
 import site_page
-from notebook_page import output_problems
+from notebook_page import output_problems, unrun_code_cells
 
 pytestmark = pytest.mark.browser
 SCRIPTS = lab.REPO / "scripts"
@@ -93,9 +93,7 @@ def notebook(request, chromium_browser, servers, artifacts):
 
 
 def test_every_code_cell_ran(notebook):
-    cells = notebook.cells()
-    code = [i for i, c in enumerate(cells, 1) if c["type"] == "code"]
-    missing = [i for i in code if cells[i - 1]["execution_count"] is None]
+    code, missing = unrun_code_cells(notebook.cells())
     assert code, "the notebook has no code cell"
     assert not missing, f"code cells {missing} (1-based, among all cells) did not run"
 

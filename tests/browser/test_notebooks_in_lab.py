@@ -14,7 +14,7 @@ import warnings
 
 import lab
 import pytest
-from notebook_page import NotebookPage, output_problems
+from notebook_page import NotebookPage, output_problems, unrun_code_cells
 
 pytestmark = pytest.mark.browser
 
@@ -40,9 +40,7 @@ def notebook(request, lab_browser, artifacts):
 
 
 def test_every_code_cell_ran(notebook):
-    cells = notebook.cells()
-    code = [i for i, c in enumerate(cells, 1) if c["type"] == "code"]
-    missing = [i for i in code if cells[i - 1]["execution_count"] is None]
+    code, missing = unrun_code_cells(notebook.cells())
     assert code, "the notebook has no code cell"
     assert not missing, f"code cells {missing} (1-based, among all cells) did not run"
 

@@ -14,6 +14,7 @@ debugger, coverage) is put back afterwards; meanwhile it does not see the studen
 
 import sys
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,7 +25,26 @@ RTOL = 1e-7  # a quantity agrees with the reference when its relative error is a
 
 
 class Fail(Exception):
-    """Raised inside a check: the student's function failed; the message says how."""
+    """Raised inside a check: the student's function failed; the message says how, and `cause`
+    is the id of the catalogued mistake it names (rnnlib.exercises.catalogue), or None."""
+
+    def __init__(self, message, cause=None):
+        super().__init__(message)
+        self.cause = cause
+
+
+class Mistake(NamedTuple):
+    """One typical mistake a check can name: its id, the exercise (1-5) and the cause as the
+    student reads it (a clause that completes "...: "). Checks and their tests share these."""
+
+    id: str
+    exercise: int
+    cause: str
+
+
+def catalogue(exercise, **causes):
+    """The Mistakes of one exercise, keyed by id: catalogue(3, no_tanh="the tanh is ...")."""
+    return {k: Mistake(k, exercise, text) for k, text in causes.items()}
 
 
 class NotYet(Exception):
@@ -46,10 +66,12 @@ class _Stop(BaseException):
 
 
 class Result:
-    """What a check returns: `passed` (bool) and `message` (str), shown as one readable block."""
+    """What a check returns: `passed` (bool) and `message` (str), shown as one readable block;
+    `cause` is the id of the catalogued mistake the message names, else None."""
 
-    def __init__(self, name, passed, message):
+    def __init__(self, name, passed, message, cause=None):
         self.name, self.passed, self.message = name, bool(passed), str(message)
+        self.cause = cause
 
     def __bool__(self):
         return self.passed
@@ -85,7 +107,7 @@ def run_check(name, body):
     except NotYet as e:
         return not_implemented(name, e.args[0] if e.args else None)
     except Fail as fail:
-        return Result(name, False, str(fail))
+        return Result(name, False, str(fail), fail.cause)
     except Exception as e:  # the check met something it does not understand
         return Result(name, False, f"the check could not use what {name} returned: {describe(e)}")
     return Result(name, True, message)

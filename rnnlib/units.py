@@ -117,6 +117,30 @@ def correlations(states, features):
     return out
 
 
+def mean_by_value(activation, feature, values):
+    """The mean activation at the positions where a feature takes each of `values`.
+
+    Shows what a correlation summarises: e.g. a unit's mean at 0, 1, 2, ... letters into the
+    word. Inputs: activation (N,) or (N, H); feature (N,); values, numbers the feature takes.
+    Returns (means (K,) or (K, H), counts (K,) the number of positions of each value).
+    """
+    a = np.asarray(activation, dtype=np.float64)
+    f = np.asarray(feature, dtype=np.float64)
+    if a.ndim not in (1, 2) or f.shape != (len(a),):
+        raise ValueError(
+            f"activation has shape {a.shape} and feature {f.shape}; expected (N,) or (N, H) "
+            "and (N,)"
+        )
+    means, counts = [], []
+    for v in values:
+        at = f == v  # the positions where the feature equals v
+        if not at.any():
+            raise ValueError(f"the feature never takes the value {v!r}; expected values it takes")
+        means.append(a[at].mean(axis=0))
+        counts.append(int(at.sum()))
+    return np.array(means), np.array(counts)
+
+
 def best_units(corr):
     """For each feature, the unit whose |r| is largest: a list of (feature, unit, r), strongest
     first. Input: corr, correlations()' dict."""

@@ -53,6 +53,21 @@ def test_correlations_match_numpy_and_constants_give_zero():
     assert rows == [("a", 1, -0.9), ("b", 0, 0.5)]
 
 
+def test_mean_by_value_by_hand(small):
+    act = np.array([0.5, -1.0, 0.25, 0.0, 1.0])
+    feature = np.array([0, 1, 0, 2, 1])
+    means, counts = un.mean_by_value(act, feature, [0, 1, 2])
+    np.testing.assert_allclose(means, [0.375, 0.0, 0.0])
+    assert counts.tolist() == [2, 2, 1]
+    params, vocab = small
+    hs = un.hidden_states(params, vocab.encode(TEXT))
+    word = un.text_features(TEXT)["letters into the word"]
+    means, counts = un.mean_by_value(hs, word, [0, 1, 2])  # (K, H): every unit at once
+    assert means.shape == (3, 5) and counts.sum() == len(TEXT)
+    for k in range(3):
+        np.testing.assert_allclose(means[k], hs[word == k].mean(axis=0), rtol=1e-15)
+
+
 @pytest.mark.parametrize(
     "call, words",
     [
@@ -65,6 +80,8 @@ def test_correlations_match_numpy_and_constants_give_zero():
         (lambda p, v: un.correlations(np.zeros((3, 2)), {"x": np.zeros(2)}), "shape (2,)"),
         (lambda p, v: un.check_unit(5, 5), "unit must be in [0, 5)"),
         (lambda p, v: draw.activation_html("ab", [0.1]), "one per character"),
+        (lambda p, v: un.mean_by_value(np.zeros(3), [0, 1, 1], [0, 2]), "never takes the value 2"),
+        (lambda p, v: un.mean_by_value(np.zeros(3), [0, 1], [0]), "and (N,)"),
     ],
 )
 def test_bad_input(small, call, words):
@@ -85,6 +102,9 @@ def test_units_explorer(small):
     params, vocab = small
     view = views.units_explorer(params, vocab, TEXT, shown=10)
     assert len(view.frames) == 5  # every unit prerendered
+    hs = un.hidden_states(params, vocab.encode(TEXT))
+    assert np.array_equal(view.states, hs) and view.features.keys() == set(un.FEATURES)
+    assert view.corr.keys() == set(un.FEATURES)
     assert view.result["unit"] == view.best[0][1]  # starts on the strongest
     pngs = set()
     for u in range(5):

@@ -15,10 +15,12 @@ def units_explorer(params, vocab, text, *, shown=480, unit=None):
     the first `shown` characters coloured by the unit's activation after reading each one.
     Inputs: params; vocab (encodes text); text (str); shown (int > 0); unit shown first (None:
     the unit with the strongest correlation of all). Returns a FigureView with control unit;
-    view.result: dict unit, r (dict feature -> r of this unit). view.best: best_units() rows.
+    view.result: dict unit, r (dict feature -> r of this unit). view.best: best_units() rows;
+    view.states (N, H), view.features and view.corr: what the correlations were computed from.
     """
     hs = hidden_states(params, vocab.encode(text))
-    corr = correlations(hs, text_features(text))
+    features = text_features(text)
+    corr = correlations(hs, features)
     best = best_units(corr)
     H = hs.shape[1]
     unit = best[0][1] if unit is None else check_unit(unit, H)
@@ -47,4 +49,5 @@ def units_explorer(params, vocab, text, *, shown=480, unit=None):
         fig, update, {"unit": slider}, table=table, animated=[*art[0], *art[1], title], alt=alt
     )
     view.best = best
+    view.states, view.features, view.corr = hs, features, corr
     return view

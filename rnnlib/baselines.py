@@ -200,3 +200,12 @@ def ngram_loss(model, held_text, vocab):
     padded = np.concatenate([np.full(model.n - 1, -1), held])
     windows = np.lib.stride_tricks.sliding_window_view(padded, model.n)[1:]  # (N - 1, n)
     return float(-np.mean(np.log(model.predict(windows[:, :-1], windows[:, -1]))))
+
+
+def ngram_losses(train_text, held_text, vocab, orders, smoothing=WITTEN_BELL):
+    """Held-out loss (nats per character) of the n-gram model fitted on train_text, for each
+    n in `orders`; returns a dict n -> float (see ngram_model and ngram_loss)."""
+    return {
+        int(n): ngram_loss(ngram_model(train_text, vocab, n, smoothing), held_text, vocab)
+        for n in orders
+    }

@@ -171,3 +171,12 @@ def test_more_context_helps_on_a_repetitive_text():
 def test_ngram_bad_input(call, words):
     with pytest.raises(ValueError, match=re.escape(words)):
         call()
+
+
+def test_ngram_losses_is_one_model_per_order():
+    text, held = "the cat sat on the mat. " * 3, "the rat sat on a hat."
+    v = Vocab(text + held)
+    losses = bl.ngram_losses(text, held, v, range(1, 4))
+    assert list(losses) == [1, 2, 3]
+    for n, loss in losses.items():
+        assert loss == bl.ngram_loss(bl.ngram_model(text, v, n), held, v)

@@ -18,16 +18,16 @@ def test_numerical_grad_of_a_known_function(shape):
     want_a = 3 * p["a"] ** 2
     want_a[0] += p["b"]
     assert set(num) == {"a", "b"} and num["a"].shape == shape
-    assert rel_error(num["a"], want_a) <= 1e-9  # error of the centred difference: h^2 = 1e-10
+    assert rel_error(num["a"], want_a) <= 1e-9  # error of the centred difference: eps^2 = 1e-10
     assert rel_error(num["b"], p["a"][0]) <= 1e-9
 
 
-def test_centred_difference_error_is_order_h_squared():
+def test_centred_difference_error_is_order_eps_squared():
     p = {"w": np.array([0.7])}
     f = lambda q: float(np.exp(q["w"][0]))  # noqa: E731
-    e1 = abs(numerical_grad(f, p, h=1e-2)["w"][0] - np.exp(0.7))
-    e2 = abs(numerical_grad(f, p, h=1e-3)["w"][0] - np.exp(0.7))
-    assert 80 < e1 / e2 < 120  # h / 10 -> error / 100
+    e1 = abs(numerical_grad(f, p, eps=1e-2)["w"][0] - np.exp(0.7))
+    e2 = abs(numerical_grad(f, p, eps=1e-3)["w"][0] - np.exp(0.7))
+    assert 80 < e1 / e2 < 120  # eps / 10 -> error / 100
 
 
 def test_numerical_grad_restores_the_params_exactly():
@@ -62,10 +62,10 @@ def test_check_grads_accepts_right_and_flags_wrong_gradients():
     assert check_grads(f, p, wrong)["a"] > 1e-2
 
 
-@pytest.mark.parametrize("h", [0.0, -1e-5, float("nan"), float("inf")])
-def test_rejects_bad_step(h):
-    with pytest.raises(ValueError, match=f"h must be a finite number > 0, got {h!r}"):
-        numerical_grad(cubic, {"a": np.zeros(2), "b": np.zeros(())}, h=h)
+@pytest.mark.parametrize("eps", [0.0, -1e-5, float("nan"), float("inf")])
+def test_rejects_bad_step(eps):
+    with pytest.raises(ValueError, match=f"eps must be a finite number > 0, got {eps!r}"):
+        numerical_grad(cubic, {"a": np.zeros(2), "b": np.zeros(())}, eps=eps)
 
 
 def test_rejects_bad_arguments():

@@ -1,11 +1,13 @@
 """Tests for rnnlib.draw.unroll: the unrolled graph and its update functions."""
 
+import itertools
+
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgba
 
 from rnnlib.draw import unroll as du
-from rnnlib.draw.style import new_figure
+from rnnlib.draw.style import figure_png, new_figure
 
 
 @pytest.mark.parametrize(
@@ -91,3 +93,21 @@ def test_folded_and_static_figures_render():
         fig.canvas.draw()
         img = np.asarray(fig.canvas.buffer_rgba())
         assert (img[..., :3] < 250).any()  # something was drawn
+
+
+@pytest.mark.parametrize("figure", [du.cell_figure, du.layered_figure])
+def test_static_figures_keep_every_label_apart(figure):
+    """No two texts touch: the W_hh labels sit a line below the W_hy labels (the layered net's
+    W_hh^(2) once ran into W_hy^(1)), and each W_hh label clears the boxes it sits between."""
+    fig, _ = figure(3)
+    assert figure_png(fig)  # made readable, as shown
+    renderer = fig.canvas.get_renderer()
+    boxes = [(t.get_text(), t.get_window_extent(renderer), ax) for ax in fig.axes for t in ax.texts]
+    for (ta, a, _), (tb, b, _) in itertools.combinations(boxes, 2):
+        gap = max(max(a.x0, b.x0) - min(a.x1, b.x1), max(a.y0, b.y0) - min(a.y1, b.y1))
+        assert gap > 2.0, (ta, tb, gap)  # pixels between the two text boxes
+    unrolled = fig.axes[-1]
+    hh = [b for t, b, ax in boxes if ax is unrolled and t.startswith("W_hh")]
+    hy = [b for t, b, ax in boxes if ax is unrolled and t.startswith("W_hy")]
+    assert len(hh) == len(hy) == 3  # every arrow named, T = 3
+    assert max(b.y1 for b in hh) < min(b.y0 for b in hy)  # every W_hh label below every W_hy

@@ -65,6 +65,11 @@ def test_backward_explorer_reveals_gradients_from_the_last_step(params):
     np.testing.assert_array_equal(results[1]["norms"][:1], 0.0)
     np.testing.assert_allclose(results[1]["norms"][1:], trace["dh_norms"][1:])
     np.testing.assert_allclose(results[2]["norms"], trace["dh_norms"])
+    view.controls["n"].value = 2  # dL/dh_1 not yet computed: its cells are blank, not 0.0000
+    cells = [row.split("</td>")[:3] for row in view.html.value.split("<tr>")[2:]]
+    assert cells[0][1].endswith(">") and cells[0][2].endswith(">")  # t = 1: both blank
+    assert cells[1][1].endswith(f"{trace['dh_norms'][1]:.4f}")
+    assert "0.0000" not in view.html.value
 
 
 def test_radius_explorer_shows_geometric_vanishing_and_explosion():

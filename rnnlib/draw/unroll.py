@@ -13,8 +13,11 @@ from matplotlib.patches import FancyArrow, FancyArrowPatch, FancyBboxPatch, Rect
 
 from .style import COLORS, DIVERGING, MUTED, REFERENCE, placed_figure
 
-DX, ROW = 1.5, {"x": 0.0, "h": 1.2, "y": 2.4, "L": 3.4, "sum": 4.3}  # grid of the graph
+DX, ROW = 1.5, {"x": 0.0, "h": 1.2, "y": 2.7, "L": 3.7, "sum": 4.6}  # grid of the graph
 BOX_W, BOX_H = 0.9, 0.62
+# Between the h and y rows sit two lines of labels: W_hh above its arrow, W_hy beside its own.
+LABEL_HH = ROW["h"] + BOX_H / 2 + 0.2
+LABEL_HY = ROW["y"] - BOX_H / 2 - 0.2
 # Weights are dark grey arrows, told apart by their labels and directions (a colour of their own
 # would give a second meaning to a colour of the palette); the gradient has its palette colour.
 WEIGHT_COLORS = {"W_xh": REFERENCE, "W_hh": REFERENCE, "W_hy": REFERENCE}
@@ -112,12 +115,13 @@ def draw_unrolled(
     """Draw an RNN unrolled over T steps: inputs, hidden states, outputs, losses and their sum.
 
     Inputs: ax; T steps; H, V, D sizes of h_t, y_t, x_t (D None: V, one-hot inputs); input_steps,
-    loss_steps the steps with an x node and with a y node and loss (None: all); tied True draws
-    one colour and one name per weight matrix (the RNN), False one copy per layer (the layered
-    net); h0 "zero" or "learned" (the label of the initial state); highlight a weight name
-    whose arrows are drawn thicker (e.g. "W_hh", to show the one matrix re-used at every step);
-    weight_labels "all" names every weight arrow, "first" only the first of each matrix (the
-    colours name the rest, and fewer texts make frames cheaper to render).
+    loss_steps the steps with an x node and with a y node and loss (None: all); tied True names
+    every arrow of a matrix alike (W_hh at every step: the RNN), False by its layer (W_hh^(t):
+    the layered net); every weight arrow is the same dark grey either way; h0 "zero" or
+    "learned" (the label of the initial state); highlight a weight name whose arrows are drawn
+    thicker (e.g. "W_hh", to show the one matrix re-used at every step); weight_labels "all"
+    names every weight arrow, "first" only the first arrow of each matrix (fewer texts make
+    frames cheaper to render).
     Returns a dict of artists: nodes {(kind, t): box} with kind x, h, y, L and ("h", -1) for h_0
     and ("sum", 0) for L; arrows {(weight, t): arrow}; cells (a PatchCollection) and slots
     {(kind, t): slice into its cells}; plus T, input_steps, loss_steps.
@@ -147,7 +151,7 @@ def draw_unrolled(
         node("h", t, sub("h", t + 1), H)
         a, b = ((t - 1) * DX + BOX_W / 2, ROW["h"]), (t * DX - BOX_W / 2, ROW["h"])
         lab = label("W_hh", t)
-        arrows[("W_hh", t)] = _arrow(ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, 1.63))[0]
+        arrows[("W_hh", t)] = _arrow(ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, LABEL_HH))[0]
         if t in ins:
             node("x", t, sub("x", t + 1), D)
             a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
@@ -158,7 +162,7 @@ def draw_unrolled(
             node("y", t, sub("y", t + 1), V)
             a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
             lab = label("W_hy", t)
-            xy = (t * DX + 0.08, 1.95)  # high enough to clear the W_hh label beside it
+            xy = (t * DX + 0.08, LABEL_HY)  # a line above the W_hh label beside it
             arrows[("W_hy", t)] = _arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
             node("L", t, sub("L", t + 1), 0)
             a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)
@@ -245,10 +249,10 @@ def draw_folded(ax):
     Returns a dict: nodes {kind: box}, arrows {weight: arrow}.
     """
     nodes = {k: _box(ax, (0.0, ROW[k]), f"{k}\u209c", 0)[0] for k in ("x", "h", "y")}
-    top, bottom = BOX_H / 2, -BOX_H / 2
+    top, bottom, h, y = BOX_H / 2, -BOX_H / 2, ROW["h"], ROW["y"]
     loop = FancyArrowPatch(
-        (0.25, 1.2 + top),
-        (BOX_W / 2, 1.05),
+        (0.25, h + top),
+        (BOX_W / 2, h - 0.15),
         arrowstyle="-|>",
         mutation_scale=10,
         connectionstyle="arc3,rad=-1.6",
@@ -257,14 +261,22 @@ def draw_folded(ax):
     )
     ax.add_patch(loop)  # the cycle: h_t feeds back into the next h
     arrows = {
-        "W_xh": _arrow(ax, (0, top), (0, 1.2 + bottom), WEIGHT_COLORS["W_xh"], "W_xh", (0.35, 0.6)),
-        "W_hy": _arrow(
-            ax, (0, 1.2 + top), (0, 2.4 + bottom), WEIGHT_COLORS["W_hy"], "W_hy", (0.35, 1.8)
+        "W_xh": _arrow(
+            ax, (0, top), (0, h + bottom), WEIGHT_COLORS["W_xh"], "W_xh", (0.08, h / 2), "left"
         ),
-        "W_hh": (loop, ax.text(0.85, 1.5, "W_hh", fontsize=8, color=WEIGHT_COLORS["W_hh"])),
+        "W_hy": _arrow(
+            ax,
+            (0, h + top),
+            (0, y + bottom),
+            WEIGHT_COLORS["W_hy"],
+            "W_hy",
+            (0.08, (h + y) / 2),
+            "left",
+        ),
+        "W_hh": (loop, ax.text(0.85, h + 0.3, "W_hh", fontsize=8, color=WEIGHT_COLORS["W_hh"])),
     }
     ax.set_xlim(-1.0, 1.6)
-    ax.set_ylim(-0.45, 2.85)
+    ax.set_ylim(-0.45, y + 0.45)
     ax.set_aspect("equal")
     ax.set_axis_off()
     return {"nodes": nodes, "arrows": {k: a[0] for k, a in arrows.items()}}

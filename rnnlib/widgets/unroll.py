@@ -158,7 +158,7 @@ def backward_explorer(params=None, kind="many-to-many"):
     ex = hello_example(kind)
     T = ex["T"]
     trace = run_example(params, ex)[3]
-    fig, (ax, axb) = new_figure(5.2, 4.6, nrows=2, height_ratios=(3, 1.3))
+    fig, (ax, axb) = new_figure(5.2, 4.9, nrows=2, height_ratios=(3.3, 1.3))
     art = du.draw_unrolled(
         ax, T, input_steps=ex["input_steps"], loss_steps=ex["loss_steps"], weight_labels="first"
     )
@@ -182,7 +182,7 @@ def backward_explorer(params=None, kind="many-to-many"):
         rows = [
             [
                 t + 1,
-                f"{result['norms'][t]:.4f}",
+                f"{result['norms'][t]:.4f}" if t in result["reached"] else "",  # blank: not yet
                 f"{contrib[t]:.4f}" if t in result["reached"] else "",
             ]
             for t in range(T)

@@ -164,6 +164,7 @@ def sequence_loss(ys, targets, loss_steps=None):
 
 
 TRUNCATIONS = ("chunked", "sliding")
+CELL_KEYS = ("W_xh", "W_hh", "b_h")  # the parameters truncation changes
 
 
 def unroll_backward(dys, cache, *, k=None, truncation="chunked"):
@@ -294,7 +295,34 @@ def loss_reach(params, xs, targets, *, h_prev=None, loss_steps=None, k=None, tru
     return reach
 
 
-def grad_difference(grads, reference, keys=("W_xh", "W_hh", "b_h")):
+def cut_by_loss(
+    params, xs, targets, *, k, h_prev=None, loss_steps=None, truncation="chunked", keys=CELL_KEYS
+):
+    """What truncation takes from each loss term: the relative error its cut terms alone make.
+
+    Inputs: as unroll_loss_and_grads (k required); keys, the parameters compared (the cell's).
+    Returns cut (T,): row s holds ||g_s - g_s,k|| / ||g||, where g_s and g_s,k are the gradients
+    of L_s alone in full and truncated BPTT and g the full gradient of L; zero for a step
+    without loss or a loss that loses nothing. The differences add up, as vectors, to g - g_k.
+    """
+    _, ys, cache = unroll_forward(params, xs, h_prev)
+    _, dys = sequence_loss(ys, targets, loss_steps)
+
+    def flat(g):
+        return np.concatenate([np.ravel(g[name]) for name in keys])
+
+    ref = np.linalg.norm(flat(unroll_backward(dys, cache)[0]))  # ||g||, full BPTT
+    cut = np.zeros(dys.shape[0])
+    for s in steps_list("loss_steps", loss_steps, dys.shape[0]):
+        only = np.zeros_like(dys)
+        only[s] = dys[s]  # L_s alone
+        full = flat(unroll_backward(only, cache)[0])
+        kept = flat(unroll_backward(only, cache, k=k, truncation=truncation)[0])
+        cut[s] = np.linalg.norm(full - kept) / ref  # ||g_s - g_s,k|| / ||g||
+    return cut
+
+
+def grad_difference(grads, reference, keys=CELL_KEYS):
     """How far a (truncated) gradient lies from a reference (full BPTT) gradient.
 
     Inputs: grads, reference dicts of arrays; keys the parameters compared (default the cell's,

@@ -423,3 +423,27 @@ def test_grad_difference():
         grad_difference({k: 0 * v for k, v in g.items()}, g)
     with pytest.raises(ValueError, match="entries"):
         grad_difference({**g, "b_h": np.zeros(2)}, g)
+
+
+@pytest.mark.parametrize("truncation", ["chunked", "sliding"])
+@pytest.mark.parametrize("B", [0, 2])
+def test_cut_by_loss_is_each_loss_terms_share_of_the_error(make_params, B, truncation):
+    from rnnlib.unroll import cut_by_loss, grad_difference
+
+    setup, p, xs, tg, _ = make_case(make_params, "many-to-many", B, n_in=7)
+    T, k, keys = 7, 3, ("W_xh", "W_hh", "b_h")
+    cut = cut_by_loss(p, xs, tg, k=k, truncation=truncation)
+    _, full, _ = unroll_loss_and_grads(p, xs, tg)
+    ref = np.linalg.norm(np.concatenate([np.ravel(full[n]) for n in keys]))
+    for s in range(T):  # L_s alone, through the public API: its gradients full and truncated
+        one = {"loss_steps": [s], "truncation": truncation}
+        _, a, _ = unroll_loss_and_grads(p, xs, tg[s : s + 1], **one)
+        _, b, _ = unroll_loss_and_grads(p, xs, tg[s : s + 1], k=k, **one)
+        want = np.linalg.norm(np.concatenate([np.ravel(a[n] - b[n]) for n in keys])) / ref
+        assert cut[s] == pytest.approx(want, rel=1e-12, abs=1e-15)
+        assert (cut[s] == 0.0) == (s < k)  # only a loss in the first k steps loses nothing
+    err = grad_difference(unroll_loss_and_grads(p, xs, tg, k=k, truncation=truncation)[1], full)[0]
+    assert err <= cut.sum() + 1e-12  # the parts add up as vectors: triangle inequality
+    assert not cut_by_loss(p, xs, tg, k=T, truncation=truncation).any()  # k = T: nothing cut
+    with pytest.raises(ValueError, match="k must be"):
+        cut_by_loss(p, xs, tg, k=0)

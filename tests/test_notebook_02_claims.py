@@ -1,10 +1,21 @@
 """The claims notebooks/02_unrolling.ipynb makes, checked on the same examples it runs."""
 
+from functools import cache
+from pathlib import Path
+
+import nbformat
 import numpy as np
 import pytest
 
 import rnnlib
 from rnnlib import examples
+
+NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "02_unrolling.ipynb"
+
+
+@cache
+def read_notebook():
+    return nbformat.read(NOTEBOOK, as_version=4)
 
 
 @pytest.fixture(scope="module")
@@ -118,16 +129,117 @@ def test_chunked_truncation_errors_against_full_bptt(params, chunk_case):
 
 
 def test_chunked_k_equal_T_is_full_bptt_and_sliding_costs_60_steps(params, chunk_case):
+    """Sliding windows: sum_s min(k, s) backward steps, 60 at k = 5 and 104 at k = 13; at k = T
+    nothing is cut and one sweep of 14 steps gives full BPTT, not 105 separate walks."""
     _, xs, targets, full = chunk_case
     whole = rnnlib.unroll_loss_and_grads(params, xs, targets, k=14)[1]
     for name in full:
         np.testing.assert_array_equal(whole[name], full[name])
     err, cos = rnnlib.unroll.grad_difference(whole, full)
     assert (f"{err:.2f}", f"{cos:.2f}") == ("0.00", "1.00")
-    sliding = rnnlib.unroll_loss_and_grads(params, xs, targets, k=5, truncation="sliding")[2]
     chunked = rnnlib.unroll_loss_and_grads(params, xs, targets, k=5)[2]
-    assert sliding["backward_steps"] == 60 == sum(min(5, t + 1) for t in range(14))
     assert chunked["backward_steps"] == 14
+    walks = {}
+    for k in (5, 13, 14):
+        _, grads, trace = rnnlib.unroll_loss_and_grads(
+            params, xs, targets, k=k, truncation="sliding"
+        )
+        walks[k] = trace["backward_steps"]
+        if k == 14:  # every window reaches h_0: the full gradient
+            assert rnnlib.unroll.grad_difference(grads, full)[0] < 1e-12
+    assert walks == {5: 60, 13: 104, 14: 14}
+    assert [sum(min(k, s) for s in range(1, 15)) for k in (5, 13, 14)] == [60, 104, 105]
+
+
+def test_errors_above_1_and_what_k_12_cuts(params, chunk_case):
+    """An error above 1 (the zero vector's error is exactly 1) at k = 1, 2, 4, 5, 6, 8, 10, 12,
+    every cosine positive; at k = 12 the error comes from L_13's cut terms (alone 2.22, L_14's
+    0.18; ||dL_13/dh_7|| = 3.94, 1.40 at its own step); at k = 13 only L_14's: 0.20."""
+    _, xs, targets, full = chunk_case
+    zero = {n: np.zeros_like(g) for n, g in full.items()}
+    with pytest.raises(ValueError, match="all zeros"):  # the zero vector has no angle, ...
+        rnnlib.unroll.grad_difference(zero, full)
+    keys = ("W_xh", "W_hh", "b_h")
+    g = np.concatenate([full[n].ravel() for n in keys])
+    assert np.linalg.norm(0 * g - g) / np.linalg.norm(g) == 1.0  # ... and a relative error of 1
+    by_k = {
+        k: rnnlib.unroll.grad_difference(
+            rnnlib.unroll_loss_and_grads(params, xs, targets, k=k)[1], full
+        )
+        for k in range(1, 14)
+    }
+    assert [k for k, (err, _) in by_k.items() if err > 1] == [1, 2, 4, 5, 6, 8, 10, 12]
+    assert min(abs(err - 1) for err, _ in by_k.values()) > 0.03  # none near 1
+    assert min(cos for _, cos in by_k.values()) > 0  # all still point downhill
+    assert f"{min(cos for _, cos in by_k.values()):.2f}" == "0.05"
+    reach = rnnlib.unroll.loss_reach(params, xs, targets)
+    assert f"{reach[12, 12]:.2f}" == "1.40" and f"{reach[12, 6]:.2f}" == "3.94"
+    assert np.argmax(reach[12]) == 6  # h_7: where L_13 reaches hardest
+    cut = rnnlib.unroll.cut_by_loss(params, xs, targets, k=12)
+    assert not cut[:12].any()  # only L_13 and L_14 lose terms
+    assert (f"{cut[12]:.2f}", f"{cut[13]:.2f}") == ("2.22", "0.18")
+    assert f"{by_k[12][0]:.2f}" == "2.41"
+    cut13 = rnnlib.unroll.cut_by_loss(params, xs, targets, k=13)
+    assert not cut13[:13].any() and cut13[13] == pytest.approx(by_k[13][0], rel=1e-12)
+    assert f"{cut13[13]:.2f}" == "0.20"
+
+
+def test_gradient_check_is_taught_before_it_is_used_and_its_step_is_epsilon():
+    """The gradient check (centred differences, step epsilon) comes right after the backward
+    pass, before the chunked variant is checked with it; the step is never called h."""
+    import inspect
+
+    cells = read_notebook().cells
+    first = {}
+    for marker in (
+        "backward_explorer(",
+        "### Gradient check",
+        "check_grads(loss_of",
+        "check_grads(chunked_objective",
+    ):
+        first[marker] = next(i for i, c in enumerate(cells) if marker in c.source)
+    assert list(first.values()) == sorted(first.values())
+    assert first["### Gradient check"] == first["backward_explorer("] + 1
+    taught = cells[first["### Gradient check"]].source
+    assert "\\epsilon = 10^{-5}" in taught and "L(w+\\epsilon)" in taught
+    text = "\n".join(c.source for c in cells)
+    assert "L(w+h)" not in text and "h = 10^{-5}" not in text
+    for f in (rnnlib.numerical_grad, rnnlib.check_grads):
+        assert inspect.signature(f).parameters["eps"].default == 1e-5
+
+
+def test_the_figures_show_what_the_prose_says(params):
+    """Cell figure: W_hh named at every step; layered net: each arrow named by its layer; all
+    weight arrows one grey (no colour per matrix or layer); the forward view names each matrix
+    at its first arrow only; the radius view's dots are the gradient colour (purple); the
+    backward table leaves unreached steps blank."""
+    from matplotlib.colors import to_rgba
+
+    from rnnlib.draw import unroll as du
+    from rnnlib.draw.style import COLORS, REFERENCE
+    from rnnlib.widgets import unroll as views
+
+    fig, (_, art) = du.cell_figure(3)
+    assert [t.get_text() for t in fig.axes[-1].texts].count("W_hh") == 3  # the unrolled net
+    fig, layered = du.layered_figure(3)
+    names = [t.get_text() for t in fig.axes[0].texts]
+    assert {"W_hh\u207d\u00b9\u207e", "W_hh\u207d\u00b2\u207e", "W_hh\u207d\u00b3\u207e"} <= set(
+        names
+    )
+    for a in (art, layered):
+        weights = [arr for (w, _), arr in a["arrows"].items() if w.startswith("W_")]
+        assert {to_rgba(arr.get_facecolor()) for arr in weights} == {to_rgba(REFERENCE)}
+    forward = views.forward_explorer(params)
+    shown = [t.get_text() for t in forward.fig.axes[0].texts]
+    assert all(shown.count(w) == 1 for w in ("W_xh", "W_hh", "W_hy"))
+    radius = views.radius_explorer(T=12)
+    dots = radius.fig.axes[0].lines[-2]  # the measured norms
+    assert dots.get_marker() == "o"
+    assert to_rgba(dots.get_color()) == to_rgba(COLORS["gradient"]) != to_rgba(COLORS["target"])
+    backward = views.backward_explorer(params)
+    backward.controls["n"].value = 1  # dL/dh_4 and dL/dh_3 known
+    rows = backward.html.value.split("<tr>")[2:]
+    assert [r.count("></td>") for r in rows] == [2, 2, 0, 0]  # steps 1, 2: both cells blank
 
 
 def test_chunked_gradient_check_of_the_notebook(params, chunk_case):

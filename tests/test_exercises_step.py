@@ -1,69 +1,133 @@
-"""Exercises 1 and 2: every correct implementation passes, every catalogued bug gets its hint."""
+"""Exercises 1 and 2: every correct implementation passes, every buggy one is rejected with the
+catalogued cause of its mistake (by id, from the one catalogue the checks and tests share),
+messages print numbers that differ, and a mistake outside the catalogue is described without
+naming a cause."""
 
+import re
+
+import numpy as np
 import pytest
 from solutions import step as S
 
-from rnnlib.exercises import check_step_backward, check_step_forward
+from rnnlib.exercises import check_step_backward, check_step_forward, step
+from rnnlib.exercises._core import RTOL, close, pattern
+from rnnlib.exercises.catalogue import CATALOGUE
+
+
+def named(result, key):
+    """Whether the result names the catalogued mistake `key` (by id and by its text)."""
+    return not result.passed and result.cause == key and CATALOGUE[key].cause in result.message
+
+
+def pairs_differ(message):
+    """Every 'got A, expected B' in a message shows two different numbers."""
+    found = re.findall(r"got ([-\d.e+]+), expected ([-\d.e+]+)", message)
+    return all(a != b for a, b in found)
 
 
 @pytest.mark.parametrize("fn", S.CORRECT_FORWARD, ids=lambda f: f.__name__)
 def test_correct_forward_passes(fn):
     result = check_step_forward(fn)
-    assert result.passed, result.message
+    assert result.passed and result.cause is None, result.message
     assert "all 7 cases" in result.message
 
 
 @pytest.mark.parametrize("pair", S.CORRECT_PAIRS, ids=lambda p: p[1].__name__)
 def test_correct_backward_passes_with_its_own_forward(pair):
     result = check_step_backward(*pair)
-    assert result.passed, result.message
+    assert result.passed and result.cause is None, result.message
 
 
 @pytest.mark.parametrize("bug", S.FORWARD_BUGS, ids=lambda b: b[0].__name__)
-def test_forward_bug_is_rejected_with_its_hint(bug):
-    fn, hint = bug
+def test_forward_bug_is_rejected_with_its_cause(bug):
+    fn, key = bug
     result = check_step_forward(fn)
-    assert not result.passed
-    assert hint in result.message, result.message
+    assert named(result, key), result.message
+    assert pairs_differ(result.message), result.message
 
 
 @pytest.mark.parametrize("bug", S.BACKWARD_BUGS, ids=lambda b: b[0].__name__)
-def test_backward_bug_is_rejected_with_its_hint(bug):
-    fn, hint = bug
+def test_backward_bug_is_rejected_with_its_cause(bug):
+    fn, key = bug
     result = check_step_backward(S.rnn_step_forward, fn)
-    assert not result.passed
-    assert hint in result.message, result.message
+    assert named(result, key), result.message
+    assert pairs_differ(result.message), result.message
 
 
-def test_hints_are_distinct():
-    hints = [h for _, h in S.FORWARD_BUGS] + [h for _, h in S.BACKWARD_BUGS]
-    assert len(set(hints)) == len(hints)
+def test_every_catalogued_mistake_has_a_student_bug():
+    tags = {k for _, k in S.FORWARD_BUGS + S.BACKWARD_BUGS}
+    assert set(step.MISTAKES) == tags
+    assert {m.exercise for m in step.MISTAKES.values()} == {1, 2}
+    assert all(CATALOGUE[k] == m for k, m in step.MISTAKES.items())
 
 
 def test_backward_asks_to_fix_the_forward_first():
     result = check_step_backward(S.fw_no_tanh, S.rnn_step_backward)
-    assert not result.passed
     assert result.message.startswith("Fix rnn_step_forward first")
-    assert "the tanh is missing" in result.message
+    assert named(result, "fw_no_tanh")
 
 
-def test_a_bug_outside_the_catalogue_is_measured_on_the_smallest_case():
-    def doubled_db(dh, cache):
-        dx, dh_prev, dW_xh, dW_hh, db_h = S.rnn_step_backward(dh, cache)
-        return dx, dh_prev, dW_xh, dW_hh, 2 * db_h
+def test_two_mistakes_are_both_named():
+    result = check_step_backward(S.rnn_step_forward, S.bw_two_mistakes)
+    assert named(result, "bw_W_xh_not_transposed")
+    assert CATALOGUE["bw_dW_hh_transposed"].cause in result.message
+    assert "Right: dh_prev, dW_xh, db_h." in result.message
 
+
+def test_float32_is_rejected_even_within_the_tolerance():
+    """The policy, the same in exercises 1-3: results must be float64. fw_float32's h agrees
+    with float64 to the check's relative error of 1e-7 on the first case, and is rejected."""
+    label, inputs = step.cases()[0]
+    h32 = S.fw_float32(*inputs)[0]
+    want = S.rnn_step_forward(*inputs)[0]
+    assert h32.dtype == np.float32 and close(h32, want, RTOL)
+    result = check_step_forward(S.fw_float32)
+    assert named(result, "fw_float32")
+    assert "got 0.95783168, expected 0.95783172" in result.message
+
+
+def doubled_db(dh, cache):
+    dx, dh_prev, dW_xh, dW_hh, db_h = S.rnn_step_backward(dh, cache)
+    return dx, dh_prev, dW_xh, dW_hh, 2 * db_h
+
+
+def dW_hh_nudged(dh, cache):
+    dx, dh_prev, dW_xh, dW_hh, db_h = S.rnn_step_backward(dh, cache)
+    return dx, dh_prev, dW_xh, dW_hh + 1e-4, db_h
+
+
+def leaky(x, h_prev, W_xh, W_hh, b_h):
+    h, cache = S.rnn_step_forward(x, h_prev, W_xh, W_hh, b_h)
+    return h + 0.5 * h_prev, cache
+
+
+def test_a_bug_outside_the_catalogue_is_described_without_a_cause():
     result = check_step_backward(S.rnn_step_forward, doubled_db)
-    assert not result.passed
-    assert result.message.startswith("db_h is off for x (2,), h_prev (2,)")
+    assert not result.passed and result.cause is None
+    assert result.message.startswith("db_h is wrong for x (2,), h_prev (2,)")
+    assert "it is 2 times the expected value" in result.message
     assert "relative error 0.33" in result.message  # |2g - g| / (|2g| + |g|) = 1/3
-    assert "The other four gradients are right." in result.message
+    assert "Right: dx, dh_prev, dW_xh, dW_hh." in result.message
+    result = check_step_backward(S.rnn_step_forward, dW_hh_nudged)
+    assert result.cause is None and "Right: dx, dh_prev, dW_xh, db_h." in result.message
+    assert pairs_differ(result.message)
 
 
 def test_a_forward_bug_outside_the_catalogue_is_measured():
-    def leaky(x, h_prev, W_xh, W_hh, b_h):
-        h, cache = S.rnn_step_forward(x, h_prev, W_xh, W_hh, b_h)
-        return h + 0.5 * h_prev, cache
-
     result = check_step_forward(leaky)
-    assert not result.passed
-    assert result.message.startswith("h is off for x (2,), h_prev (2,) (D = 2, H = 2")
+    assert not result.passed and result.cause is None
+    assert result.message.startswith("h is wrong for x (2,), h_prev (2,) (D = 2, H = 2")
+    assert not any(m.cause in result.message for m in step.MISTAKES.values())
+
+
+def test_a_pattern_is_named_only_when_it_is_there():
+    assert pattern(np.array([2.0, 4.0]), np.array([1.0, 2.0])) == (
+        "it is 2 times the expected value"
+    )
+    assert pattern(np.array([0.25, 0.5]), np.array([1.0, 2.0])) == (
+        "it is 1/4 times the expected value"
+    )
+    m = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert pattern(m.T, m) == "it is the transpose of the expected value"
+    assert pattern(np.array([[1.0, 2.0], [3.0, 5.0]]), m) == "only row 1 differs"
+    assert pattern(np.array([1.0, 2.5]), np.array([1.0, 2.0])) is None

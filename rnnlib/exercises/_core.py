@@ -232,17 +232,31 @@ def as_number(value, what, case):
     return x
 
 
-def off(what, got, want, case):
-    """The message for a quantity that is off: by how much, and where most."""
+def pair(got, want, least=4):
+    """got and want as text with the fewest significant digits (at least `least`) that tell
+    them apart: a message that says two numbers differ shows two different numbers."""
+    got, want = float(got), float(want)
+    for n in range(least, 18):
+        a, b = f"{got:.{n}g}", f"{want:.{n}g}"
+        if a != b:
+            break
+    return a, b
+
+
+def off(what, got, want, case, how=None):
+    """The message for a quantity that is off: how (a pattern, else the relative error), and
+    the largest difference with enough digits to show it."""
     got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
     err = rel_error(got, want)
     diff = np.abs(got - want)
     where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
     at = f" at index {tuple(int(i) for i in where)}" if where else ""
+    g, w = pair(got[where], want[where])
+    how = how or pattern(got, want)
+    how = f": {how}" if how else ""
     return (
-        f"{what} is off {case}: relative error {err:.2g}; largest difference "
-        f"{float(diff.max()):.2g}{at} (got {float(got[where]):.4g}, expected "
-        f"{float(want[where]):.4g})."
+        f"{what} is off{' ' if case else ''}{case}{how}; relative error {err:.2g}, largest "
+        f"difference {float(diff.max()):.2g}{at} (got {g}, expected {w})."
     )
 
 
@@ -257,17 +271,218 @@ def snapshot(*arrays):
     return [np.array(a, copy=True) for a in arrays]
 
 
-def unchanged(name, labels, arrays, copies, case):
-    """Fail if the student's function changed one of its inputs in place."""
+IN_PLACE = "a function must not modify its arguments (the caller still needs them)"
+
+
+def unchanged(name, labels, arrays, copies, case, cause=None):
+    """Fail if the student's function changed one of its inputs in place (naming the
+    catalogued mistake `cause`, whose text is IN_PLACE, when given)."""
     for label, a, c in zip(labels, arrays, copies, strict=True):
         if not np.array_equal(np.asarray(a), c):
             raise Fail(
-                f"{name} changed its input {label} in place {case}. A function must not modify "
-                "its arguments (the caller still needs them): compute into new arrays, e.g. "
-                "a = a * b rather than a *= b."
+                f"{name} changed its input {label} in place {case}: {IN_PLACE}; compute into "
+                "new arrays, e.g. a = a * b rather than a *= b.",
+                cause,
             )
 
 
 def shapes(**arrays):
     """A case described by its shapes: 'for x (3,), h_prev (4,)'."""
     return "for " + ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
+
+
+LOW_RTOL = 1e-4  # agreement expected of a result computed in float32 (about 7 digits, summed)
+
+
+def low_precision(value):
+    """Whether a student's numbers (a number, an array, or a tuple, list or dict of them) were
+    computed in float16/float32: a dtype says so, or every non-integer entry (at least two) is
+    exactly a float32 number (as after .astype(np.float64)), which float64 arithmetic
+    practically never gives."""
+    parts = _leaves(value)
+    if any(getattr(v, "dtype", None) in (np.float16, np.float32) for v in parts):
+        return True
+    flat = []
+    for v in parts:
+        try:
+            flat.append(np.asarray(v, dtype=np.float64).reshape(-1))
+        except (TypeError, ValueError):
+            continue
+    arr = np.concatenate(flat) if flat else np.zeros(0)
+    arr = arr[np.isfinite(arr) & (arr != np.round(arr))]  # integers are float32 numbers too
+    return arr.size >= 2 and bool(np.all(arr.astype(np.float32).astype(np.float64) == arr))
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        return [x for v in value.values() for x in _leaves(v)]
+    if isinstance(value, (list, tuple)):
+        return [x for v in value for x in _leaves(v)]
+    return [value]
+
+
+def scale(got, want):
+    """The c with got = c * want to a relative error of RTOL, else None."""
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    den = float(np.sum(want * want))
+    if den == 0.0:
+        return None
+    c = float(np.sum(got * want)) / den
+    return c if close(got, c * want) else None
+
+
+def fraction(c):
+    """c as text, written 1/n when it is one over a whole number."""
+    if c != 0 and abs(1 / c - round(1 / c)) < 1e-9 and abs(round(1 / c)) > 1:
+        return f"1/{round(1 / c)}"
+    return f"{c:.6g}"
+
+
+def pattern(got, want):
+    """How got differs from want, when it is a simple pattern: zeros, scaled, transposed,
+    clipped, off in some rows only; None otherwise."""
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    if got.shape != want.shape or not np.any(want):
+        return None
+    if not np.any(got):
+        return "it is all zeros"
+    c = scale(got, want)
+    if c is not None and fraction(c) != "1":
+        return f"it is {fraction(c)} times the expected value"
+    if want.ndim == 2 and want.shape[0] == want.shape[1] and close(got, want.T):
+        return "it is the transpose of the expected value"
+    top = float(np.max(np.abs(got)))
+    if np.max(np.abs(want)) > top * (1 + 1e-6) and close(got, np.clip(want, -top, top)):
+        return f"it is the expected value clipped to [-{top:g}, {top:g}]"
+    if want.ndim == 2 and want.shape[0] > 1:
+        rows = [i for i in range(len(want)) if not close(got[i], want[i])]
+        if len(rows) < len(want):
+            listed = ", ".join(map(str, rows))
+            return f"only rows {listed} differ" if len(rows) > 1 else f"only row {listed} differs"
+    return None
+
+
+def agrees(got, sim, rtol):
+    """Whether every output of got (a dict name -> array) agrees with sim's to rtol."""
+    return all(n in sim and close(got[n], sim[n], rtol) for n in got)
+
+
+def recognise(runs, sims, rtol=RTOL):
+    """The ids of the simulated mistakes that agree with the student on every run.
+
+    runs: (args, got, want) of each case, got and want dicts name -> array; sims: {id: f}
+    with f(args, want, got) -> dict like want (a mistake that may read the student's output,
+    e.g. to find a clipping threshold), raising ValueError where its shapes do not fit. A sim
+    is a candidate only where it differs from want on the outputs the student got wrong (by
+    more than 100 rtol: a mistake that hardly changes a result cannot be told from rounding).
+    """
+    found = []
+    for key, sim in sims.items():
+        seen = False
+        for args, got, want in runs:
+            try:
+                with np.errstate(all="ignore"):
+                    s = sim(args, want, got)
+            except (ValueError, IndexError):
+                continue
+            if not agrees(got, s, rtol):
+                break
+            wrong = [n for n in want if not close(got[n], want[n], rtol)]
+            if wrong and all(not close(s[n], want[n], 100 * rtol) for n in wrong):
+                seen = True
+        else:
+            if seen:
+                found.append(key)
+    return found
+
+
+def recognise_each(runs, sims, rtol=RTOL):
+    """{output name: [ids]}: per wrong output, the mistakes whose simulation agrees with the
+    student on that output in every run and leaves right what the student got right (for a
+    student making more than one mistake)."""
+    names = [n for n in runs[0][2] if any(not close(g[n], w[n], rtol) for _, g, w in runs)]
+    out = {}
+    for n in names:
+        ids = recognise([(a, {n: g[n]}, {n: w[n]}) for a, g, w in runs], sims, rtol)
+        out[n] = [k for k in ids if _spares(sims[k], runs, rtol)]
+    return out
+
+
+def _spares(sim, runs, rtol):
+    """Whether sim leaves right every output the student got right, in every run it fits."""
+    for args, got, want in runs:
+        try:
+            with np.errstate(all="ignore"):
+                s = sim(args, want, got)
+        except (ValueError, IndexError):
+            continue
+        for n in want:
+            if close(got[n], want[n], rtol) and not close(s[n], want[n], rtol):
+                return False
+    return True
+
+
+def evidence(what, got, want):
+    """'what at index (i, j): got a, expected b' at the largest difference, digits enough."""
+    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
+    diff = np.abs(got - want)
+    where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    at = f" at index {tuple(int(i) for i in where)}" if where else ""
+    g, w = pair(got[where], want[where])
+    return f"{what}{at}: got {g}, expected {w}"
+
+
+def explain(runs, sims, mistakes, low_id, where=None):
+    """Fail naming what is wrong in the first failing run, and why when it can tell.
+
+    runs: (label, args, got, want, low) per case, in order, got and want dicts name -> value
+    (low: the student's output was computed in float32); sims: {id: f(args, want, got)} as for
+    recognise, most specific first; mistakes: the module's MISTAKES; low_id: the id of
+    computing in float32; where(runs) -> text, what the wrong cases tell (optional). A
+    mistake is named only when its simulation agrees with the student
+    on every case (all outputs, else output by output); otherwise the message says which
+    outputs are off and how.
+    """
+    low = any(r[4] for r in runs)
+    rtol = LOW_RTOL if low else RTOL
+    label, _, got, want, _ = next(r for r in runs if wrong_of(r[2], r[3]))
+    wrong = wrong_of(got, want)
+    triples = [(a, g, w) for _, a, g, w, _ in runs]
+    head = f"{', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} wrong {label}"
+    first = evidence(wrong[0], got[wrong[0]], want[wrong[0]])
+    if low and all(agrees(g, w, LOW_RTOL) for _, g, w in triples):
+        cause = mistakes[low_id].cause
+        raise Fail(f"{head}: {cause}. For example {first}.", low_id)
+    ids = recognise(triples, sims, rtol)
+    note = f" (Also, {mistakes[low_id].cause}.)" if low else ""
+    if len(ids) == 1:
+        raise Fail(f"{head}: {mistakes[ids[0]].cause}. For example {first}.{note}", ids[0])
+    if len(ids) > 1:
+        causes = "; or ".join(mistakes[k].cause for k in ids)
+        raise Fail(f"{head}, as from either of two mistakes: {causes}. For example {first}.")
+    each = recognise_each(triples, sims, rtol)
+    firsts = {}  # every output wrong in some case -> (label, got, want) of the first such case
+    for lab, _, g, w, _ in runs:
+        for n in wrong_of(g, w):
+            firsts.setdefault(n, (lab, g[n], w[n]))
+    later = [n for n in firsts if n not in wrong]
+    if later:
+        head += f"; also wrong on larger cases: {', '.join(later)}"
+    named = {n: ks[0] for n, ks in each.items() if len(ks) == 1 and n in firsts}
+    parts = []
+    for n, (lab, g, w) in firsts.items():
+        at = "" if lab == label else f" {lab}"
+        if n in named:
+            parts.append(f"{evidence(n, g, w)}{at}: {mistakes[named[n]].cause}")
+        else:
+            parts.append(off(n, g, w, "" if lab == label else lab)[:-1])
+    rest = [n for n in want if n not in firsts]
+    tail = f" Right: {', '.join(rest)}." if rest else ""
+    cause = named[next(n for n in firsts if n in named)] if named else None
+    told = f" {where(runs)}" if where and not named else ""
+    raise Fail(f"{head}. " + ". ".join(parts) + "." + tail + told + note, cause)
+
+
+def wrong_of(got, want, rtol=RTOL):
+    """The names of the outputs of got (dict) that disagree with want."""
+    return [n for n in want if not close(got[n], want[n], rtol)]

@@ -114,7 +114,7 @@ CORRECT_PAIRS = [
 ]
 
 
-# ---- catalogued bugs of the forward pass, each with (a part of) the hint it must get ----
+# ---- catalogued bugs of the forward pass, each tagged with the id of its mistake ----
 
 
 def fw_no_tanh(x, h_prev, W_xh, W_hh, b_h):
@@ -170,18 +170,70 @@ def fw_transposed_batch(x, h_prev, W_xh, W_hh, b_h):
     return np.tanh(W_xh @ x.T + W_hh @ h_prev.T + b_h[:, None]), None
 
 
+def fw_relu(x, h_prev, W_xh, W_hh, b_h):
+    a = x @ W_xh.T + h_prev @ W_hh.T + b_h
+    h = np.maximum(a, 0)  # "the activation"
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_bias_outside(x, h_prev, W_xh, W_hh, b_h):
+    h = np.tanh(np.dot(x, W_xh.T) + np.dot(h_prev, W_hh.T)) + b_h
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_recurrence_outside(x, h_prev, W_xh, W_hh, b_h):
+    """Rows in a loop over the batch, the recurrent term added after the squashing."""
+    X, Hp = np.atleast_2d(x), np.atleast_2d(h_prev)
+    rows = [np.tanh(W_xh @ X[b] + b_h) + W_hh @ Hp[b] for b in range(len(X))]
+    h = rows[0] if x.ndim == 1 else np.array(rows)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_float32(x, h_prev, W_xh, W_hh, b_h):
+    """Everything in float32 "to save memory": accurate to about 1e-7."""
+    f = np.float32
+    h = np.tanh(
+        x.astype(f) @ W_xh.T.astype(f) + h_prev.astype(f) @ W_hh.T.astype(f) + b_h.astype(f)
+    )
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_float32_cast_back(x, h_prev, W_xh, W_hh, b_h):
+    """float32 inside, returned as float64."""
+    a = np.float32(1) * (x @ W_xh.T + h_prev @ W_hh.T + b_h).astype(np.float32)
+    h = np.tanh(a).astype(np.float64)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_unit_loops_no_bias(x, h_prev, W_xh, W_hh, b_h):
+    """Python lists, unit by unit; the bias forgotten."""
+    rows = [x] if x.ndim == 1 else list(x)
+    hrows = [h_prev] if x.ndim == 1 else list(h_prev)
+    out = []
+    for xr, hr in zip(rows, hrows, strict=True):
+        out.append([np.tanh(sum(W_xh[i] * xr) + sum(W_hh[i] * hr)) for i in range(len(b_h))])
+    h = np.array(out[0] if x.ndim == 1 else out)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
 FORWARD_BUGS = [
-    (fw_no_tanh, "the tanh is missing"),
-    (fw_W_hh_transposed, "W_hh is used transposed"),
-    (fw_W_xh_transposed, "W_xh is used transposed"),
-    (fw_no_bias, "the bias b_h is missing"),
-    (fw_sigmoid, "a sigmoid is used"),
-    (fw_no_recurrence, "h_prev is not used"),
-    (fw_no_input, "x is not used"),
-    (fw_columns_only, "Every 1-D case passes but this batch does not"),
-    (fw_in_place, "changed its input h_prev in place"),
-    (fw_no_cache, "should return a tuple (h, cache)"),
-    (fw_transposed_batch, "your h is transposed"),
+    (fw_no_tanh, "fw_no_tanh"),
+    (fw_W_hh_transposed, "fw_W_hh_transposed"),
+    (fw_W_xh_transposed, "fw_W_xh_transposed"),
+    (fw_no_bias, "fw_no_bias"),
+    (fw_sigmoid, "fw_sigmoid"),
+    (fw_no_recurrence, "fw_no_recurrence"),
+    (fw_no_input, "fw_no_input"),
+    (fw_columns_only, "fw_batch_rows"),
+    (fw_in_place, "fw_in_place"),
+    (fw_no_cache, "fw_no_cache"),
+    (fw_transposed_batch, "fw_h_transposed"),
+    (fw_relu, "fw_relu"),
+    (fw_bias_outside, "fw_bias_outside_tanh"),
+    (fw_recurrence_outside, "fw_recurrence_outside_tanh"),
+    (fw_float32, "fw_float32"),
+    (fw_float32_cast_back, "fw_float32"),
+    (fw_unit_loops_no_bias, "fw_no_bias"),
 ]
 
 
@@ -256,15 +308,74 @@ def bw_in_place(dh, cache):
     return _grads(dh, x, h_prev, W_xh, W_hh)
 
 
+def bw_tanh_of_h(dh, cache):
+    """The issue's example: tanh' written as 1 - tanh(.)**2 and applied to h."""
+    x, h_prev, W_xh, W_hh, h = cache
+    return _grads(dh * (1 - np.tanh(h) ** 2), x, h_prev, W_xh, W_hh)
+
+
+def bw_sech_of_h(dh, cache):
+    """tanh'(a) = 1 / cosh(a)**2, evaluated at h instead of a; columns, a loop over the batch."""
+    x, h_prev, W_xh, W_hh, h = cache
+    X, Hp, Hs, D = (np.atleast_2d(v) for v in (x, h_prev, h, dh))
+    out = [np.zeros((len(X), W_xh.shape[1])), np.zeros_like(Hp)]
+    dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros(len(W_hh))
+    for b in range(len(X)):
+        dhraw = D[b] / np.cosh(Hs[b]) ** 2
+        out[0][b], out[1][b] = W_xh.T @ dhraw, W_hh.T @ dhraw
+        dW_xh += np.outer(dhraw, X[b])
+        dW_hh += np.outer(dhraw, Hp[b])
+        db_h += dhraw
+    dx, dh_prev = (o[0] if x.ndim == 1 else o for o in out)
+    return dx, dh_prev, dW_xh, dW_hh, db_h
+
+
+def bw_dW_hh_with_h(dh, cache):
+    """A loop over the batch; dW_hh pairs dhraw with the output h instead of h_prev."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = (1 - h**2) * dh
+    X, Hp, Hs, R = (np.atleast_2d(v) for v in (x, h_prev, h, dhraw))
+    dW_xh = sum(np.outer(R[b], X[b]) for b in range(len(R)))
+    dW_hh = sum(np.outer(R[b], Hs[b]) for b in range(len(R)))
+    return dhraw @ W_xh, dhraw @ W_hh, dW_xh, dW_hh, R.sum(axis=0)
+
+
+def bw_dh_prev_before_tanh(dh, cache):
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = (1 - h * h) * dh
+    dx, _, dW_xh, dW_hh, db_h = _grads(dhraw, x, h_prev, W_xh, W_hh)
+    return dx, dh @ W_hh, dW_xh, dW_hh, db_h  # dh_prev straight from dh
+
+
+def bw_float32(dh, cache):
+    x, h_prev, W_xh, W_hh, h = (np.asarray(a, dtype=np.float32) for a in cache)
+    return _grads((1 - h * h) * dh.astype(np.float32), x, h_prev, W_xh, W_hh)
+
+
+def bw_two_mistakes(dh, cache):
+    """dx with W_xh not transposed (it raises once D != H) and dW_hh transposed."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = (1 - h * h) * dh
+    dx = (W_xh @ dhraw.T).T
+    _, dh_prev, dW_xh, dW_hh, db_h = _grads(dhraw, x, h_prev, W_xh, W_hh)
+    return dx, dh_prev, dW_xh, dW_hh.T, db_h
+
+
 BACKWARD_BUGS = [
-    (bw_no_tanh_grad, "the tanh derivative is missing"),
-    (bw_one_minus_h, "the tanh derivative is written 1 - h"),
-    (bw_derivative_of_h_prev, "the tanh derivative uses h_prev"),
-    (bw_W_hh_not_transposed, "dh_prev uses W_hh where W_hh.T is needed"),
-    (bw_W_xh_not_transposed, "dx uses W_xh where W_xh.T is needed"),
-    (bw_dW_hh_transposed, "dW_hh is transposed"),
-    (bw_dW_xh_transposed, "dW_xh is transposed"),
-    (bw_batch_mean, "averaged over the batch"),
-    (bw_db_not_summed, "summed over the batch (axis 0)"),
-    (bw_in_place, "changed its input dh in place"),
+    (bw_no_tanh_grad, "bw_no_tanh_grad"),
+    (bw_one_minus_h, "bw_one_minus_h"),
+    (bw_derivative_of_h_prev, "bw_derivative_of_h_prev"),
+    (bw_W_hh_not_transposed, "bw_W_hh_not_transposed"),
+    (bw_W_xh_not_transposed, "bw_W_xh_not_transposed"),
+    (bw_dW_hh_transposed, "bw_dW_hh_transposed"),
+    (bw_dW_xh_transposed, "bw_dW_xh_transposed"),
+    (bw_batch_mean, "bw_batch_mean"),
+    (bw_db_not_summed, "bw_db_not_summed"),
+    (bw_in_place, "bw_in_place"),
+    (bw_tanh_of_h, "bw_tanh_of_h"),
+    (bw_sech_of_h, "bw_tanh_of_h"),
+    (bw_dW_hh_with_h, "bw_dW_hh_with_h"),
+    (bw_dh_prev_before_tanh, "bw_dh_prev_before_tanh"),
+    (bw_float32, "bw_float32"),
+    (bw_two_mistakes, "bw_W_xh_not_transposed"),
 ]

@@ -2,7 +2,9 @@
 Pyodide machine runs it inside Pyodide through scripts/pyodide_guest.py).
 
 What tests/test_exercises_{step,sequence,sampler,training}.py assert, on the same catalogues:
-every reference solution passes its check, every catalogued mistake is rejected with its hint;
+every reference solution passes its check, every buggy one is rejected naming its mistake (the
+id it is tagged with, the last item of its entry in BUGS, and that mistake's text from
+rnnlib.exercises.catalogue);
 and, as tests/test_exercises_robust.py, a student function that never returns is stopped by
 the time limit, even one that catches every exception. RuntimeWarnings from rnnlib are errors,
 as pyproject.toml makes them for pytest, but where those tests ignore them (the mistakes of
@@ -16,20 +18,20 @@ from functools import partial
 
 
 def cases(step, sequence, sampler, training, ex):
-    """(name, check, hint, quiet) for every function of the catalogues: check() returns the
-    Result; hint None means it must pass, else its message must hold the hint; quiet: the test
-    ignores RuntimeWarnings."""
+    """(name, check, key, quiet) for every function of the catalogues: check() returns the
+    Result; key None means it must pass, else the id of the mistake it must name; quiet: the
+    test ignores RuntimeWarnings."""
     out = []
     for f in step.CORRECT_FORWARD:
         out.append((f"step_forward {f.__name__}", partial(ex.check_step_forward, f), None, False))
     for fw, bw in step.CORRECT_PAIRS:
         check = partial(ex.check_step_backward, fw, bw)
         out.append((f"step_backward {bw.__name__}", check, None, False))
-    for f, hint in step.FORWARD_BUGS:
-        out.append((f"step_forward {f.__name__}", partial(ex.check_step_forward, f), hint, False))
-    for f, hint in step.BACKWARD_BUGS:
+    for f, key in step.FORWARD_BUGS:
+        out.append((f"step_forward {f.__name__}", partial(ex.check_step_forward, f), key, False))
+    for f, key in step.BACKWARD_BUGS:
         check = partial(ex.check_step_backward, step.rnn_step_forward, f)
-        out.append((f"step_backward {f.__name__}", check, hint, False))
+        out.append((f"step_backward {f.__name__}", check, key, False))
     for module, check, quiet in (
         (sequence, ex.check_loss_and_grads, True),
         (sampler, ex.check_sample, True),
@@ -37,8 +39,17 @@ def cases(step, sequence, sampler, training, ex):
     ):
         name = check.__name__.removeprefix("check_")
         out += [(f"{name} {f.__name__}", partial(check, f), None, False) for f in module.CORRECT]
-        out += [(f"{name} {m}", partial(check, f), hint, quiet) for f, hint, m in module.BUGS]
+        for entry in module.BUGS:  # (function, id) or (function, cause, id)
+            f, key = entry[0], entry[-1]
+            out.append((f"{name} {getattr(f, '__name__', key)}", partial(check, f), key, quiet))
     return out
+
+
+def names(result, key, catalogue):
+    """Whether a Result rejects and names the catalogued mistake `key` (an id missing from the
+    catalogue is never named)."""
+    mistake = catalogue.get(key)
+    return not result.passed and result.cause == key and mistake.cause in result.message
 
 
 def run(tests_folder):
@@ -49,9 +60,10 @@ def run(tests_folder):
 
     from rnnlib import exercises
     from rnnlib.exercises import _core
+    from rnnlib.exercises.catalogue import CATALOGUE
 
     out = []
-    for name, check, hint, quiet in cases(step, sequence, sampler, training, exercises):
+    for name, check, key, quiet in cases(step, sequence, sampler, training, exercises):
         start = time.perf_counter()
         with warnings.catch_warnings():
             if quiet:
@@ -59,7 +71,7 @@ def run(tests_folder):
             else:
                 warnings.filterwarnings("error", category=RuntimeWarning, module="rnnlib.*")
             result = check()
-        ok = result.passed if hint is None else (not result.passed and hint in result.message)
+        ok = result.passed if key is None else names(result, key, CATALOGUE)
         seconds = time.perf_counter() - start
         out.append({"case": name, "ok": ok, "message": result.message, "seconds": seconds})
     saved, _core.TIMEOUT = _core.TIMEOUT, 0.3

@@ -223,21 +223,186 @@ def buggy(params, inputs, targets, h_prev, *, mistake):
     return loss, grads, h_last
 
 
-BUG_HINTS = {
-    "no_dh_next": "the gradient from the next step is not added",
-    "no_tanh_grad": "the tanh derivative is missing",
-    "one_minus_h": "the tanh derivative is written 1 - h_t",
-    "W_hh_not_transposed": "dh_next uses W_hh where W_hh.T is needed",
-    "dh_next_before_tanh": "dh_next is computed from dh_t before the tanh derivative",
-    "W_hh_with_h_t": "dW_hh uses h_t",
-    "no_minus_one": "subtract 1 at the target",
-    "mean_loss": "the loss is averaged over time",
-    "mean_all": "the loss and the gradients are averaged over time",
-    "inputs_as_targets": "the loss uses the inputs as targets",
-    "h_last_is_h_prev": "h_last is h_prev",
-    "h_last_is_first": "h_last is h_1",
-    "no_tanh": "the tanh is missing from the forward pass",
-    "overflow": "the softmax overflows",
-    "in_place": "changed its input h_prev in place",
+def bptt_list_wraps(params, inputs, targets, h_prev):
+    """The issue's example: states in a Python list of h_1..h_T; at t = 0, hs[t - 1] is hs[-1],
+    the last state, where h_prev belongs."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    hs, ps, loss, h = [], [], 0.0, h_prev
+    for t in range(len(inputs)):
+        h = np.tanh(W_xh[:, inputs[t]] + W_hh @ h + b_h)
+        hs.append(h)
+        y = W_hy @ h + b_y
+        p = np.exp(y - y.max())
+        ps.append(p / p.sum())
+        loss -= np.log(ps[t][targets[t]])
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    dh_next = np.zeros_like(h_prev)
+    for t in reversed(range(len(inputs))):
+        dy = ps[t].copy()
+        dy[targets[t]] -= 1
+        grads["W_hy"] += np.outer(dy, hs[t])
+        grads["b_y"] += dy
+        dhraw = (1 - hs[t] ** 2) * (W_hy.T @ dy + dh_next)
+        grads["W_xh"][:, inputs[t]] += dhraw
+        grads["W_hh"] += np.outer(dhraw, hs[t - 1])  # t = 0: hs[-1] is h_T, not h_prev
+        grads["b_h"] += dhraw
+        dh_next = W_hh.T @ dhraw
+    return loss, grads, hs[-1]
+
+
+def _mincharrnn(params, inputs, targets, h_prev, *, edit):
+    """min-char-rnn's loop (dicts indexed by t) where `edit` names one line written wrong."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    V, T = W_hy.shape[0], len(inputs)
+    xs, hs, ps = {}, {-1: np.zeros_like(h_prev) if edit == "zero_start" else h_prev}, {}
+    loss = 0.0
+    for t in range(T):
+        xs[t] = np.zeros(V)
+        xs[t][inputs[t]] = 1
+        hs[t] = np.tanh(W_xh @ xs[t] + W_hh @ hs[t - 1] + b_h)
+        y = W_hy @ hs[t] + b_y
+        p = np.exp(y - np.max(y)) / np.sum(np.exp(y - np.max(y)))
+        ps[t] = p
+        if edit == "vocab_mean":
+            loss += -np.mean(np.eye(V)[targets[t]] * np.log(p))
+        else:
+            loss += -np.log(p[targets[t]])
+    dW_xh, dW_hh, dW_hy = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros_like(W_hy)
+    db_h, db_y = np.zeros_like(b_h), np.zeros_like(b_y)
+    dhnext = np.zeros_like(h_prev)
+    order = {
+        "skip_first": range(T - 1, 0, -1),
+        "skip_last": reversed(range(T - 1)),
+    }.get(edit, reversed(range(T)))
+    for t in order:
+        if edit == "reset_dhnext":
+            dhnext = np.zeros_like(h_prev)  # "start each step clean"
+        dy = np.copy(p if edit == "last_p" else ps[t])
+        dy[targets[t]] -= 1
+        dW_hy += np.outer(dy, hs[T - 1] if edit == "last_h" else hs[t])
+        db_y += dy
+        dh = W_hy.T @ dy + dhnext
+        if edit == "tanh_of_h":
+            dhraw = (1 - np.tanh(hs[t]) ** 2) * dh
+        elif edit == "h_prev_derivative":
+            dhraw = (1 - hs[t - 1] * hs[t - 1]) * dh
+        else:
+            dhraw = (1 - hs[t] * hs[t]) * dh
+        db_h += dhraw
+        dW_xh += np.outer(dhraw, np.eye(V)[targets[t]] if edit == "target_onehot" else xs[t])
+        h_in = np.zeros_like(h_prev) if (edit == "first_zero" and t == 0) else hs[t - 1]
+        dW_hh += np.outer(dhraw, h_in)
+        dhnext = W_hh.T @ dhraw
+    if edit == "clip":
+        for dparam in [dW_xh, dW_hh, dW_hy, db_h, db_y]:
+            np.clip(dparam, -5, 5, out=dparam)  # mitigate exploding gradients
+    grads = {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}
+    return loss, grads, hs[T - 1]
+
+
+def bptt_assign(params, inputs, targets, h_prev):
+    """Rows as time steps, the gradients assigned at each step instead of added up."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    T, V = len(inputs), W_hy.shape[0]
+    X = np.eye(V)[inputs]
+    hs = [h_prev]
+    for t in range(T):
+        hs.append(np.tanh(X[t] @ W_xh.T + hs[-1] @ W_hh.T + b_h))
+    Hs = np.array(hs)
+    Y = Hs[1:] @ W_hy.T + b_y
+    P = np.exp(Y - Y.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    loss = -np.log(P[np.arange(T), targets]).sum()
+    dY = P.copy()
+    dY[np.arange(T), targets] -= 1
+    grads = {}
+    nxt = np.zeros_like(h_prev)
+    for t in range(T - 1, -1, -1):
+        dhraw = (1 - Hs[t + 1] ** 2) * (dY[t] @ W_hy + nxt)
+        grads["W_xh"] = np.outer(dhraw, X[t])
+        grads["W_hh"] = np.outer(dhraw, Hs[t])
+        grads["b_h"] = dhraw
+        grads["W_hy"] = np.outer(dY[t], Hs[t + 1])
+        grads["b_y"] = dY[t]
+        nxt = dhraw @ W_hh
+    return loss, grads, Hs[-1]
+
+
+def bptt_float32(params, inputs, targets, h_prev):
+    """The reference loop on float32 copies of everything ("faster")."""
+    p32 = {k: np.asarray(v, dtype=np.float32) for k, v in params.items()}
+    loss, grads, h = loss_and_grads(p32, inputs, targets, h_prev.astype(np.float32))
+    return float(loss), grads, h
+
+
+def bptt_two_mistakes(params, inputs, targets, h_prev):
+    """The loss averaged over time and dW_hh paired with h_t: two mistakes at once."""
+    loss, grads, h = buggy(params, inputs, targets, h_prev, mistake="W_hh_with_h_t")
+    return loss / len(inputs), grads, h
+
+
+def overflow_log(params, inputs, targets, h_prev):
+    """Shifted softmax for the gradients, but the loss as log(sum exp(y)) - y[target]
+    unshifted: right for moderate logits, inf for logits near 1000."""
+    loss, grads, h = loss_and_grads(params, inputs, targets, h_prev)
+    hs, h_t = [], h_prev
+    for ix in inputs:
+        h_t = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h_t + params["b_h"])
+        hs.append(h_t)
+    ys = [params["W_hy"] @ h_t + params["b_y"] for h_t in hs]
+    loss = sum(np.log(np.sum(np.exp(y))) - y[tg] for y, tg in zip(ys, targets, strict=True))
+    return loss, grads, h
+
+
+BUG_IDS = [
+    "no_dh_next",
+    "no_tanh_grad",
+    "one_minus_h",
+    "W_hh_not_transposed",
+    "dh_next_before_tanh",
+    "W_hh_with_h_t",
+    "no_minus_one",
+    "mean_loss",
+    "mean_all",
+    "inputs_as_targets",
+    "h_last_is_h_prev",
+    "h_last_is_first",
+    "no_tanh",
+    "overflow",
+    "in_place",
+]
+EDITS = {  # _mincharrnn's edits -> the mistake each makes
+    "zero_start": "h_prev_ignored",
+    "vocab_mean": "loss_mean_vocab",
+    "skip_first": "range_misses_first",
+    "skip_last": "range_misses_last",
+    "reset_dhnext": "no_dh_next",
+    "last_p": "p_last",
+    "last_h": "dW_hy_last_h",
+    "tanh_of_h": "tanh_of_h",
+    "h_prev_derivative": "dhraw_with_h_prev",
+    "target_onehot": "dW_xh_from_target",
+    "first_zero": "dW_hh_first_zero",
+    "clip": "clipped",
 }
-BUGS = [(partial(buggy, mistake=m), hint, m) for m, hint in BUG_HINTS.items()]
+
+
+def _named(fn, name):
+    fn.__name__ = name
+    return fn
+
+
+BUGS = (
+    [
+        (_named(partial(buggy, mistake=m), m), "softmax_overflow" if m == "overflow" else m)
+        for m in BUG_IDS
+    ]
+    + [(_named(partial(_mincharrnn, edit=e), e), m) for e, m in EDITS.items()]
+    + [
+        (bptt_list_wraps, "hs_wrap"),
+        (bptt_assign, "assign_not_accumulate"),
+        (bptt_float32, "bptt_float32"),
+        (bptt_two_mistakes, "W_hh_with_h_t"),
+        (overflow_log, "softmax_overflow"),
+    ]
+)

@@ -114,3 +114,90 @@ def test_the_notebook_links_back_to_the_lecture_notebooks(text):
     for name in ("02_unrolling.ipynb", "03_hello.ipynb", "04_sampling.ipynb"):
         assert f"]({name})" in text
         assert (NOTEBOOK.parent / name).exists()
+
+
+def float32_bptt(params, inputs, targets, h_prev):
+    """A correct BPTT on float32 copies of its inputs, returning float32 results."""
+    from solutions import sequence as sequence_solutions
+
+    p32 = {k: v.astype(np.float32) for k, v in params.items()}
+    f32 = np.float32
+    loss, grads, h = sequence_solutions.loss_and_grads_rows(
+        p32, inputs, targets, h_prev.astype(f32)
+    )
+    return f32(loss), {k: g.astype(f32) for k, g in grads.items()}, h.astype(f32)
+
+
+def test_float32_is_rejected_everywhere_as_stated(text):
+    """float32 is within 1e-7 on every case of exercise 1, misses it on exercise 3's large
+    logits, and every check rejects it, naming float32."""
+    from solutions import step as step_solutions
+
+    from rnnlib import loss_and_grads
+    from rnnlib.exercises import step
+    from rnnlib.exercises._core import RTOL, close
+
+    assert "relative\nerror of $10^{-7}$" in text and "computed in float32, even one within" in text
+    assert "within $10^{-7}$ on every case of exercise 1" in text
+    assert "misses it on exercise 3's case with large logits" in text
+    assert RTOL == 1e-7
+    for _, inputs in step.cases():
+        got, want = (
+            step_solutions.fw_float32(*inputs)[0],
+            step_solutions.rnn_step_forward(*inputs)[0],
+        )
+        assert got.dtype == np.float32 and close(got, want, RTOL)
+    *_, (_, args, large) = sequence.cases()
+    got, want = float32_bptt(*args), loss_and_grads(*args)
+    assert large and not close(got[0], want[0], RTOL)
+    assert exercises.check_step_forward(step_solutions.fw_float32).cause == "fw_float32"
+    assert (
+        exercises.check_step_backward(
+            step_solutions.rnn_step_forward, step_solutions.bw_float32
+        ).cause
+        == "bw_float32"
+    )
+    assert exercises.check_loss_and_grads(float32_bptt).cause == "bptt_float32"
+
+
+def test_no_clipping_in_exercise_3_as_stated(text):
+    """The contract has no clipping, as rnnlib's loss_and_grads; min-char-rnn's clipping (at
+    5, inside its loss function) is named, on the hello case whose gradients exceed 5."""
+    from solutions import sequence as sequence_solutions
+
+    from rnnlib import loss_and_grads
+
+    assert "There is no gradient clipping in\n`loss_and_grads`" in text
+    assert "check names clipped gradients as such" in text
+    assert "No clipping." in loss_and_grads.__doc__
+    clipping = dict((k, f) for f, k in sequence_solutions.BUGS)["clipped"]
+    result = exercises.check_loss_and_grads(clipping)
+    assert result.cause == "clipped" and sequence.MISTAKES["clipped"].cause in result.message
+
+
+def test_mistakes_are_named_only_when_they_fit_every_case(text):
+    """The issue's example: hs[t-1] wrapping at t = 0 equals dW_hh using h_t at T = 1; the
+    check names the wrap, found on the longer cases."""
+    from solutions import sequence as sequence_solutions
+
+    assert "only when that mistake reproduces your outputs on every case" in text
+    result = exercises.check_loss_and_grads(sequence_solutions.bptt_list_wraps)
+    assert result.cause == "hs_wrap"
+    assert sequence.MISTAKES["W_hh_with_h_t"].cause not in result.message
+
+
+def test_how_an_output_is_off_as_stated(text):
+    """Scaled, transposed, clipped, wrong only beyond one step: each is described."""
+    from rnnlib.exercises._core import pattern
+
+    assert "(scaled, transposed, clipped, wrong only beyond one step...)" in text
+    m = np.array([[1.0, -7.0], [3.0, 4.0]])
+    assert pattern(2 * m, m) == "it is 2 times the expected value"
+    assert pattern(m.T, m) == "it is the transpose of the expected value"
+    assert pattern(np.clip(m, -5, 5), m) == "it is the expected value clipped to [-5, 5]"
+    assert "right for T = 1 and wrong for longer" in sequence.where(
+        [
+            ("T = 1", (None, [0]), {"a": 1.0}, {"a": 1.0}, False),
+            ("T = 2", (None, [0, 1]), {"a": 1.0}, {"a": 2.0}, False),
+        ]
+    )

@@ -114,3 +114,14 @@ def test_oscillation_example_is_quasi_periodic_and_cycles_merge():
     assert abs(run["lyapunov"]) < 0.01
     cycle = views.behaviour_run(2.5, 0.0, 3)  # a stable periodic orbit: lambda < 0
     assert cycle["label"] == "oscillation" and cycle["period"] == 8 and cycle["lyapunov"] < -0.01
+
+
+def test_the_static_paths_match_their_description():
+    """The phase portraits: the point attractor reaches the origin within about ten steps; the
+    oscillation runs near the square's edges after a few steps, never repeating exactly."""
+    point = views.behaviour_run(0.5, 0.0, 0, T=3000)
+    assert np.abs(point["transient"][10]).max() < 1e-3
+    osc = views.behaviour_run(2.0, 1.0, 0, T=3000)
+    path = np.vstack([osc["transient"], osc["hs"][1:, 0]])[: draw.PHASE_STEPS + 1, :2]
+    assert np.max(np.abs(path[4:]), axis=1).min() > 0.85  # units 0, 1 near the edges
+    assert osc["period"] is None  # quasi-periodic

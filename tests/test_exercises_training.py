@@ -1,4 +1,5 @@
-"""Exercise 5: every correct training loop passes, every catalogued bug gets its own hint."""
+"""Exercise 5: every correct training loop passes, every catalogued mistake is named by its
+cause, and a loop outside the catalogue is told which step or loss is off and how."""
 
 import numpy as np
 import pytest
@@ -7,26 +8,32 @@ from solutions import training as S
 from rnnlib.bptt import chunked_loss_and_grads
 from rnnlib.exercises import check_training
 from rnnlib.exercises import training as T
+from rnnlib.exercises.catalogue import CATALOGUE
 
 
 @pytest.mark.parametrize("fn", S.CORRECT, ids=lambda f: f.__name__)
 def test_correct_loops_pass(fn):
     result = check_training(fn)
     assert result.passed, result.message
+    assert result.cause is None
     assert "below the target 0.05" in result.message
 
 
-@pytest.mark.parametrize("bug", S.BUGS, ids=lambda b: b[2])
-def test_bug_is_rejected_with_its_hint(bug):
-    fn, hint, _ = bug
+@pytest.mark.parametrize(
+    ("fn", "mistake"), S.TAGGED, ids=[f"{m}-{getattr(f, '__name__', 'buggy')}" for f, m in S.TAGGED]
+)
+def test_a_mistake_is_named_by_its_cause(fn, mistake):
     result = check_training(fn)
     assert not result.passed
-    assert hint in result.message, result.message
+    assert result.cause == mistake, result.message
+    assert CATALOGUE[mistake].cause in result.message
 
 
 def test_every_catalogued_mistake_has_a_student_bug():
-    assert set(T.MISTAKES) <= set(S.BUG_HINTS)
-    assert len(set(S.BUG_HINTS.values())) == len(S.BUG_HINTS)
+    assert {m for _, m in S.TAGGED} == set(T.MISTAKES)
+    assert all(m.exercise == 5 and m.id.startswith("train_") for m in T.MISTAKES.values())
+    assert len({m.cause for m in T.MISTAKES.values()}) == len(T.MISTAKES)
+    assert [(f, c, m) for f, c, m in S.BUGS] == [(f, T.MISTAKES[m].cause, m) for f, m in S.TAGGED]
 
 
 def test_the_reference_is_chunked_loss_and_grads_plus_sgd():
@@ -51,10 +58,57 @@ def test_the_target_loss_is_reached_with_a_margin():
     assert losses[0] > 5.5  # from about the uniform loss 4 ln 4 = 5.55
 
 
-def test_a_loop_outside_the_catalogue_gets_the_quantity_that_is_off():
-    def smaller_step(loss_and_grads, params, inputs, targets, k, lr, n_iters):
-        return S.train_chunked(loss_and_grads, params, inputs, targets, k, 0.7 * lr, n_iters)
+def scaled(c):
+    def loop(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+        return S.train_chunked(loss_and_grads, params, inputs, targets, k, c * lr, n_iters)
 
-    result = check_training(smaller_step)
-    assert not result.passed
-    assert result.message.startswith('the losses are off on "hell" -> "ello" with k = 2')
+    return loop
+
+
+def test_a_smaller_step_is_measured_not_named():
+    """0.7 lr fits no catalogued mistake: the message gives the factor of every case."""
+    result = check_training(scaled(0.7))
+    assert not result.passed and result.cause is None
+    assert result.message.startswith('step 1 (after pass 1) on "hell" -> "ello" with k = 2')
+    assert "in the three cases the step is 0.7, 0.7, 0.7 times the SGD step" in result.message
+
+
+def test_half_the_step_is_not_taken_for_averaging():
+    """lr / 2 looks like averaging over the 2 chunks of the first case, but the one-chunk case
+    tells it apart: no cause is named."""
+    result = check_training(scaled(0.5))
+    assert not result.passed and result.cause is None
+    assert "0.5, 0.5, 0.5 times" in result.message
+
+
+def test_the_losses_hint_only_when_the_losses_are_wrong():
+    """A loop whose update is wrong gets a message about the step, not about the losses; a
+    loop whose losses are wrong and steps right gets one about the losses."""
+    for fn, mistake in S.TAGGED:
+        result = check_training(fn)
+        losses_named = "the losses are off" in result.message
+        assert losses_named == mistake.startswith("train_losses_"), (mistake, result.message)
+
+
+def test_a_no_op_update_reports_what_was_measured():
+    result = check_training(S.rebinds_loop_variable)
+    assert "equal the initial ones exactly" in result.message
+    assert "every call of loss_and_grads got the initial parameters" in result.message
+
+
+def test_adagrad_is_told_by_its_two_steps():
+    result = check_training(S.adagrad)
+    assert "moves every entry whose gradient exceeds 0.01 by lr = 0.3" in result.message
+    assert "step 2 is -lr * g / sqrt(g1^2 + g2^2)" in result.message
+
+
+def test_messages_show_numbers_that_differ():
+    """digits() uses as many significant digits as needed to tell two numbers apart."""
+    assert T.digits([1.0000001], [1.0000002]) == "[1.0000001]"
+    assert T.digits([2.5], [2.6]) == "[2.5]"
+    for fn, _ in S.TAGGED:
+        message = check_training(fn).message
+        if "sum to [" in message:
+            got = message.split("got ")[1].split("]")[0]
+            want = message.split("sum to ")[1].split("]")[0]
+            assert got != want

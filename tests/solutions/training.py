@@ -1,8 +1,15 @@
-"""Exercise 5 as students write it: the reference loop, alternatives, catalogued bugs."""
+"""Exercise 5 as students write it: the reference loop, alternatives, catalogued bugs.
 
+CORRECT: loops that must pass. BUGS: (function, the cause its message must hold, mistake id),
+each with one mistake of rnnlib.exercises.training.MISTAKES, by id.
+"""
+
+import copy
 from functools import partial
 
 import numpy as np
+
+from rnnlib.exercises.training import MISTAKES
 
 
 def train_chunked(loss_and_grads, params, inputs, targets, k, lr, n_iters):
@@ -64,47 +71,242 @@ def buggy(loss_and_grads, params, inputs, targets, k, lr, n_iters, *, mistake):
     """The reference loop with one typical mistake."""
     H = params["W_hh"].shape[0]
     losses, h_carry = [], np.zeros(H)
-    step = len(inputs) if mistake == "full_bptt" else k
+    step = len(inputs) if mistake == "train_full_bptt" else k
     for _ in range(n_iters):
-        h = h_carry if mistake == "carried_across_passes" else np.zeros(H)
+        h = h_carry if mistake == "train_carried_across_passes" else np.zeros(H)
         total_loss, total = 0.0, {n: np.zeros_like(w) for n, w in params.items()}
-        stop = len(inputs) - k + 1 if mistake == "drops_short_chunk" else len(inputs)
+        stop = len(inputs) - k + 1 if mistake == "train_drops_short_chunk" else len(inputs)
         starts = list(range(0, stop, step))
         for s in starts:
-            end = s + step - 1 if mistake == "off_by_one" else s + step
-            if mistake == "h_not_carried":
+            end = s + step - 1 if mistake == "train_chunk_off_by_one" else s + step
+            if mistake == "train_h_not_carried":
                 h = np.zeros(H)
             loss, grads, h = loss_and_grads(params, inputs[s:end], targets[s:end], h)
-            total_loss = loss if mistake == "losses_last_chunk" else total_loss + loss
-            if mistake == "update_each_chunk":
+            total_loss = loss if mistake == "train_losses_last_chunk" else total_loss + loss
+            if mistake == "train_update_each_chunk":
                 for n in params:
                     params[n] -= lr * grads[n]
-            elif mistake == "last_chunk_grads":
+            elif mistake == "train_last_chunk_grads":
                 total = grads
             else:
                 for n in total:
                     total[n] += grads[n]
         h_carry = h
-        if mistake != "update_each_chunk":
-            scale = 1.0 / len(starts) if mistake == "mean_over_chunks" else 1.0
-            sign = -1.0 if mistake == "sign" else 1.0
+        if mistake != "train_update_each_chunk":
+            scale = 1.0 / len(starts) if mistake == "train_mean_over_chunks" else 1.0
+            sign = -1.0 if mistake == "train_sign" else 1.0
             for n in params:
                 params[n] -= sign * lr * scale * total[n]
         losses.append(total_loss)
     return params, losses
 
 
-BUG_HINTS = {
-    "update_each_chunk": "the parameters are updated after every chunk",
-    "last_chunk_grads": "only the last chunk's gradients are used",
-    "sign": "the step goes uphill",
-    "mean_over_chunks": "the gradients are averaged over the chunks",
-    "losses_last_chunk": "losses[i] holds the last chunk's loss",
-    "full_bptt": "that is full BPTT",
-    "h_not_carried": "the state is reset to zeros at the chunk boundary",
-    "carried_across_passes": "the state of the previous pass is carried into this one",
-    "off_by_one": "chunk 1 is inputs[0:2]",
-    "drops_short_chunk": "expected 4 (2 passes of 2 chunks). The chunks it passed had the "
-    "lengths [4, 4]",
-}
-BUGS = [(partial(buggy, mistake=m), hint, m) for m, hint in BUG_HINTS.items()]
+def rebinds_loop_variable(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """The update p = p - lr * g rebinds the loop variable: params never changes."""
+    losses = []
+    for _ in range(n_iters):
+        h, total_loss = np.zeros(params["W_hh"].shape[0]), 0.0
+        total = {name: np.zeros_like(w) for name, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for name in total:
+                total[name] = total[name] + grads[name]
+        for name, p in params.items():
+            p = p - lr * total[name]  # noqa: PLW2901 (the bug)
+        losses.append(total_loss)
+    return params, losses
+
+
+def updates_a_copy(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Steps a deep copy, then goes on (and returns) with the original."""
+    losses = []
+    for _ in range(n_iters):
+        h = np.zeros(params["W_hh"].shape[0])
+        pass_loss, total = 0.0, {n: 0.0 for n in params}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            pass_loss += loss
+            total = {n: total[n] + grads[n] for n in total}
+        new_params = copy.deepcopy(params)
+        for n in new_params:
+            new_params[n] -= lr * total[n]
+        losses.append(pass_loss)
+    return params, losses
+
+
+def returns_the_original(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Trains a copy (so as not to change the caller's dict), returns the caller's."""
+    p = {n: w.copy() for n, w in params.items()}
+    losses = []
+    for _ in range(n_iters):
+        h, acc, total_loss = np.zeros(len(p["b_h"])), None, 0.0
+        for s in range(0, len(inputs), k):
+            loss, g, h = loss_and_grads(p, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            acc = g if acc is None else {n: acc[n] + g[n] for n in acc}
+        for n in p:
+            p[n] -= lr * acc[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def adagrad(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """min-char-rnn's update: Adagrad with a memory of squared gradients."""
+    mem = {n: np.zeros_like(w) for n, w in params.items()}
+    losses = []
+    for _ in range(n_iters):
+        hprev, smooth = np.zeros(params["W_hh"].shape[0]), 0.0
+        dsum = {n: np.zeros_like(w) for n, w in params.items()}
+        for p in range(0, len(inputs), k):
+            loss, grads, hprev = loss_and_grads(
+                params, inputs[p : p + k], targets[p : p + k], hprev
+            )
+            smooth += loss
+            for n in dsum:
+                dsum[n] += grads[n]
+        for param, dparam, m in zip(
+            [params[n] for n in params],
+            [dsum[n] for n in params],
+            [mem[n] for n in params],
+            strict=True,
+        ):
+            m += dparam * dparam
+            param += -lr * dparam / np.sqrt(m + 1e-8)  # adagrad update
+        losses.append(smooth)
+    return params, losses
+
+
+def adam(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Adam with bias correction."""
+    m = {n: np.zeros_like(w) for n, w in params.items()}
+    v = {n: np.zeros_like(w) for n, w in params.items()}
+    losses = []
+    for it in range(1, n_iters + 1):
+        h, total_loss, total = np.zeros(params["b_h"].shape), 0.0, {}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for n, g in grads.items():
+                total[n] = total.get(n, 0.0) + g
+        for n in params:
+            m[n] = 0.9 * m[n] + 0.1 * total[n]
+            v[n] = 0.999 * v[n] + 0.001 * total[n] ** 2
+            m_hat, v_hat = m[n] / (1 - 0.9**it), v[n] / (1 - 0.999**it)
+            params[n] = params[n] - lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+        losses.append(total_loss)
+    return params, losses
+
+
+def momentum(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """SGD with momentum 0.9."""
+    velocity = {n: np.zeros_like(w) for n, w in params.items()}
+    losses = []
+    for _ in range(n_iters):
+        h, total_loss = np.zeros(params["W_hh"].shape[0]), 0.0
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            velocity[n] = 0.9 * velocity[n] - lr * total[n]
+            params[n] = params[n] + velocity[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def sums_not_reset(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """The gradient sums made once, before the passes: never reset."""
+    H = params["W_hh"].shape[0]
+    total = {n: np.zeros_like(w) for n, w in params.items()}
+    losses = []
+    for _ in range(n_iters):
+        h, total_loss = np.zeros(H), 0.0
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def mean_over_time(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """The loss and the gradients averaged over the time steps of the sequence."""
+    T, losses = len(inputs), []
+    for _ in range(n_iters):
+        h = np.zeros(params["W_hh"].shape[0])
+        total_loss, total = 0.0, {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, T, k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        params = {n: params[n] - lr * total[n] / T for n in params}
+        losses.append(total_loss)
+    return params, losses
+
+
+def loss_sum_not_reset(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """The running loss set to 0 once, before the passes."""
+    losses, running = [], 0.0
+    for _ in range(n_iters):
+        h = np.zeros(params["W_hh"].shape[0])
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            running += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(running)
+    return params, losses
+
+
+def loss_per_step(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Reports the loss per character (the sum divided by T)."""
+    losses = []
+    for _ in range(n_iters):
+        h, chunk_losses = np.zeros(params["W_hh"].shape[0]), []
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            chunk_losses.append(loss)
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(sum(chunk_losses) / len(inputs))
+    return params, losses
+
+
+SWITCHED = [
+    "train_update_each_chunk",
+    "train_last_chunk_grads",
+    "train_sign",
+    "train_mean_over_chunks",
+    "train_losses_last_chunk",
+    "train_full_bptt",
+    "train_h_not_carried",
+    "train_carried_across_passes",
+    "train_chunk_off_by_one",
+    "train_drops_short_chunk",
+]
+TAGGED = [(partial(buggy, mistake=m), m) for m in SWITCHED] + [
+    (rebinds_loop_variable, "train_no_update"),
+    (updates_a_copy, "train_no_update"),
+    (returns_the_original, "train_returns_stale"),
+    (adagrad, "train_adagrad"),
+    (adam, "train_adaptive"),
+    (momentum, "train_momentum"),
+    (sums_not_reset, "train_grads_not_reset"),
+    (mean_over_time, "train_mean_over_steps"),
+    (loss_sum_not_reset, "train_losses_not_reset"),
+    (loss_per_step, "train_losses_averaged"),
+]
+BUGS = [(fn, MISTAKES[m].cause, m) for fn, m in TAGGED]

@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 from rounding import nudge_every_update, nudged
 
-from rnnlib import hello, init_params, sample
+from rnnlib import baselines, hello, init_params, sample, units
 from rnnlib.corpus import load_corpus, load_corpus_model, split
-from rnnlib.dynamics import classify, dynamics_weights, start_state
+from rnnlib.dynamics import classify, dynamics_weights, gradient_decay, start_state
 from rnnlib.sampling import entropy, next_distribution
 from rnnlib.training import per_char_loss, train
 from rnnlib.widgets import sampling as views
@@ -172,3 +172,31 @@ def test_04_live_training_prints_the_same_under_nudged_training(model, seed):
     H = live.params["W_hh"].shape[0]
     ix = sample(live.params, np.zeros(H), chars.index["t"], 120, temperature=0.7, rng=1)
     assert "\n".join(lines[1:]) == "t" + chars.decode(ix)
+
+
+@pytest.mark.parametrize("seed", NUDGES)
+def test_04_baselines_unit_means_and_gradient_decay_survive_moved_weights(model, seed):
+    """The n-gram table (counts: exact; the RNN row from the weights), unit 30's mean activation
+    by letters into the word, and the gradient's decay, recomputed from nudged weights."""
+    params, chars = nudged(model.params, seed), model.vocab
+    train_text, held = split(load_corpus(), model.meta["held_out_fraction"])
+    lines = stored_lines("04_sampling.ipynb", "baselines.ngram_losses(")
+    ngram = baselines.ngram_losses(train_text, held, chars, range(1, 6))
+    losses = [np.log(len(chars)), *ngram.values(), per_char_loss(params, held, chars)]
+    for line, loss in zip(lines, losses, strict=True):
+        assert f" {loss:.3f} nats = {baselines.bits(loss):.2f} bits" in line
+        assert line.endswith(f"perplexity {baselines.perplexity(loss):5.2f}")
+    hs = units.hidden_states(params, chars.encode(held))
+    features = units.text_features(held)
+    best = {name: u for name, u, _ in units.best_units(units.correlations(hs, features))}
+    unit = best["letters into the word"]
+    means, counts = units.mean_by_value(hs[:, unit], features["letters into the word"], range(8))
+    lines = stored_lines("04_sampling.ipynb", "mean_by_value(units_view")
+    assert lines[0] == f"unit {unit}, mean activation after k letters of a word:"
+    for k, line in enumerate(lines[1:]):
+        assert line == f"k = {k}: {means[k]:+.2f} ({counts[k]} positions)"
+    assert len(lines) == 9
+    _, logs = gradient_decay(params, chars.encode(held), max_lag=25, n_ends=60)
+    lines = stored_lines("04_sampling.ipynb", "rnnlib.gradient_decay(model.params")
+    for lag, line in zip((1, 10, 25), lines, strict=True):
+        assert line == f"l = {lag:2d}: ||dh_T/dh_(T-l)|| = {np.exp(logs[lag]):.2g}"

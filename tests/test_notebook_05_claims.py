@@ -52,16 +52,27 @@ def test_float64_exp_ends_at_709_78_and_the_large_case_is_near_1000(text):
 
 
 def test_the_sampling_statistics_as_stated(text):
-    assert "over 1000 runs with generators seeded 0 to 999" in text
-    assert r"$\tau = 0.5, 1, 2$ and with" in text and "`top_k = 2`" in text
-    assert "Each of these 8 tests" in text and "$10^{-4}$" in text
-    assert r"$8 \times 10^{-4}$" in text
-    assert sampler.N_DRAWS == 1000
+    assert "over 1000 runs\nwith generators seeded 0 to 999" in text
+    assert r"$\tau = 0.5, 1, 2$, with `top_k = 2` and with `top_k = 8`" in text
+    assert "Each of these 10 tests" in text and "$10^{-4}$" in text
+    assert r"$10 \times 10^{-4} = 10^{-3}$" in text
+    assert sampler.N_DRAWS == 1000 and sampler.BIG_K == 8 >= sampler.V
     assert sorted(sampler.SETTINGS, key=str) == sorted(
-        [(0.5, None), (1.0, None), (2.0, None), (1.0, 2)], key=str
+        [(0.5, None), (1.0, None), (2.0, None), (1.0, 2), (1.0, 8)], key=str
     )
-    assert sampler.N_TESTS == 8 and stats.ALPHA == 1e-4
-    assert sampler.N_TESTS * stats.ALPHA == pytest.approx(8e-4)
+    assert sampler.N_TESTS == 10 and stats.ALPHA == 1e-4
+    assert sampler.N_TESTS * stats.ALPHA == pytest.approx(1e-3)
+
+
+def test_the_sampling_contract_as_stated(text):
+    assert "np.random.default_rng()" in text and "keeps every logit" in text
+    assert "np.random.default_rng()" in sampler.MISTAKES["sample_rng_none"].cause
+    assert "top_k >= V must keep all V logits" in sampler.MISTAKES["sample_top_k_ge_v"].cause
+
+
+def test_the_training_contract_as_stated(text):
+    assert "no\nclipping, no momentum, no Adagrad" in text
+    assert "Adagrad" in training.MISTAKES["train_adagrad"].cause
 
 
 def test_a_sampler_that_passes_once_passes_every_time():

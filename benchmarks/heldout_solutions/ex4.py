@@ -24,7 +24,13 @@ def _softmax(z):
 # ---------------------------------------------------------------- correct implementations
 
 
-@student(4, correct=True, cause="rng.choice(V, p=p), argmax at temperature 0, argsort for top-k")
+@student(
+    4,
+    correct=False,
+    cause="rng=None not handled (the contract since issue 22: a generator of its own); "
+    "rng.choice(V, p=p), argmax at temperature 0, argsort for top-k",
+    names=[r"rng\s*=\s*None"],
+)
 def choice_with_p(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
     W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
     V = W_hy.shape[0]
@@ -97,7 +103,13 @@ def gumbel_max(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
     return result
 
 
-@student(4, correct=True, cause="rng.multinomial(1, p): the index of the one count")
+@student(
+    4,
+    correct=False,
+    cause="rng=None not handled (the contract since issue 22: a generator of its own); "
+    "rng.multinomial(1, p): the index of the one count",
+    names=[r"rng\s*=\s*None"],
+)
 def multinomial_draw(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
     W_xh, W_hh, W_hy = params["W_xh"], params["W_hh"], params["W_hy"]
     b_h, b_y = params["b_h"], params["b_y"]
@@ -124,8 +136,10 @@ def multinomial_draw(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=Non
 
 @student(
     4,
-    correct=True,
-    cause="softmax first, then p ** (1 / tau) renormalised; a Python loop over the cumulative sum",
+    correct=False,
+    cause="rng=None not handled (the contract since issue 22: a generator of its own); softmax "
+    "first, then p ** (1 / tau) renormalised; a Python loop over the cumulative sum",
+    names=[r"rng\s*=\s*None"],
 )
 def power_of_p_loop(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
     V = params["W_hy"].shape[0]

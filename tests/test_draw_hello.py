@@ -35,6 +35,31 @@ def test_fmt_prints_one_decimal_without_negative_zero():
     assert dh._fmt(-1.55) == "-1.6"
 
 
+def test_logit_texts_add_decimals_only_where_one_cannot_tell_bold_from_plain():
+    T, F = True, False
+    assert dh.logit_texts([-1.354, -0.670, 1.213, 1.166], [F, F, T, F]) == [
+        "-1.35",
+        "-0.67",
+        "1.21",
+        "1.17",
+    ]
+    assert dh.logit_texts([1.0, 2.2, -3.0, 4.1], [F, F, F, T]) == ["1.0", "2.2", "-3.0", "4.1"]
+    assert dh.logit_texts([0.004, 0.001, -0.003, 0.0], [T] * 4) == ["0.0"] * 4  # a tie: all bold
+    assert dh.logit_texts([1.2151, 1.2061, 1.2050, 0.0], [T, T, F, F])[1:3] == ["1.206", "1.205"]
+
+
+def test_network_shows_two_decimals_where_the_replay_needs_them():
+    trained = hl.train_hello(8, seed=0)
+    r = hl.run(trained.snapshots[8])  # iteration 8: step 4 has l = 1.213 (argmax), o = 1.166
+    fig, ax = new_figure(6.4, 4.4)
+    art = dh.network(ax)
+    dh.set_network(art, r)
+    step4 = art["logit_text"][3]
+    assert [t.get_text() for t in step4][2:] == ["1.21", "1.17"]
+    assert [t.get_fontweight() for t in step4][2:] == ["bold", "normal"]
+    assert all(len(t.get_text().split(".")[1]) == 1 for col in art["logit_text"][:3] for t in col)
+
+
 def test_network_shows_the_lecture_table(r_lecture):
     fig, ax = new_figure(6.4, 4.4)
     art = dh.network(ax)

@@ -18,9 +18,24 @@ LIGHT_TARGET = "#f7d58f"  # the target's logit box
 FS = FONT["small"]  # the smallest text a projected figure may carry
 
 
-def _fmt(x):
-    """One decimal, as the lecture prints, without a "-0.0"."""
-    return f"{round(float(x), 1) + 0.0:.1f}"
+def _fmt(x, digits=1):
+    """One decimal (or `digits`), as the lecture prints, without a "-0.0"."""
+    return f"{round(float(x), digits) + 0.0:.{digits}f}"
+
+
+def logit_texts(ys, bold):
+    """One step's logits as printed: one decimal, as the lecture prints, or more where one
+    decimal would print a bold (argmax or tied) logit and a plain one alike.
+
+    Inputs: ys (V,) logits; bold (V,) bool, the logits drawn as the argmax.
+    Returns a list of V strings, all with the same number of decimals (1 to 4).
+    """
+    for digits in (1, 2, 3, 4):
+        texts = [_fmt(v, digits) for v in ys]
+        shown = {texts[k] for k in range(len(texts)) if bold[k]}
+        if not shown & {texts[k] for k in range(len(texts)) if not bold[k]}:
+            break
+    return texts
 
 
 def _light(value):
@@ -117,8 +132,8 @@ def dynamic_artists(art):
 
 def set_network(art, r, step=None, title=""):
     """Write a run's numbers into the net: h_t shaded by value, target logit boxes coloured,
-    the argmax (every tied one) drawn with a thick border; step (1-based) shades that column,
-    None none.
+    the argmax (every tied one) drawn with a thick border and bold digits, each step's logits
+    with the decimals logit_texts needs; step (1-based) shades that column, None none.
     Returns the list of artists changed.
     """
     for t, (hb, ht, ob, ot) in enumerate(
@@ -127,11 +142,12 @@ def set_network(art, r, step=None, title=""):
         for k in range(len(hb)):
             hb[k].set_facecolor(_light(r["hs"][t, k]))
             ht[k].set_text(_fmt(r["hs"][t, k]))
+        logits = logit_texts(r["ys"][t], r["tied"][t])
         for k in range(len(ob)):
             target, best = k == r["target"][t], r["tied"][t, k]
             ob[k].set_facecolor(LIGHT_TARGET if target else "white")
             ob[k].set_linewidth(3.0 if best else 1.2)
-            ot[k].set_text(_fmt(r["ys"][t, k]))
+            ot[k].set_text(logits[k])
             ot[k].set_fontweight("bold" if best else "normal")
         art["column"][t].set_visible(step == t + 1)
     art["title"].set_text(title)

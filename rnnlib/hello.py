@@ -251,3 +251,43 @@ def greedy_text(params, start="h", n=4):
         params, np.zeros(params["W_hh"].shape[0]), int(v.encode(start)[0]), n, temperature=0
     )
     return v.decode(ix)
+
+
+def first_update(result, ts=None):
+    """What the first update of a train_hello() run did, and the loss along its straight line.
+
+    Inputs: result, a TrainResult with snapshots 0 and 1 (the weights before and after the
+    first update); ts, fractions of the update at which to measure the loss (None: 0, 0.1,
+    ..., 1).
+    Returns a dict: ts; losses (len(ts),), L(w_0 + t (w_1 - w_0)) for each t; step (40,), the
+    size |w_1 - w_0| of each weight's move; grad (40,), the gradient at w_0 (both flattened
+    in the order of KEYS); init_max, the largest |w_0|; cosine of the update with -grad;
+    step_norm, ||w_1 - w_0||; sgd_loss, the loss after the plain step w_0 - lr grad.
+    """
+    missing = [i for i in (0, 1) if i not in result.snapshots]
+    if missing:
+        raise ValueError(f"no snapshot for iterations {missing}; train with snapshot_every=1")
+    ts = np.linspace(0.0, 1.0, 11) if ts is None else np.asarray(ts, dtype=float)
+    w0, w1 = result.snapshots[0], result.snapshots[1]
+    g = run(w0)["grads"]
+    step, grad = _flat(w1) - _flat(w0), _flat(g)
+    along = [run({k: w0[k] + t * (w1[k] - w0[k]) for k in KEYS})["loss"] for t in ts]
+    lr = result.optimizer.lr
+    return {
+        "ts": ts,
+        "losses": np.array(along),  # L(w_0 + t (w_1 - w_0))
+        "step": np.abs(step),
+        "grad": grad,
+        "init_max": float(np.abs(_flat(w0)).max()),
+        "cosine": float(-step @ grad / (np.linalg.norm(step) * np.linalg.norm(grad))),
+        "step_norm": float(np.linalg.norm(step)),
+        "sgd_loss": run({k: w0[k] - lr * g[k] for k in KEYS})["loss"],  # w_0 - lr g
+    }
+
+
+KEYS = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
+
+
+def _flat(p):
+    """The weights of a params dict as one vector, in the order of KEYS."""
+    return np.concatenate([np.ravel(p[k]) for k in KEYS])

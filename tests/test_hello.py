@@ -180,3 +180,19 @@ def test_loss_path_and_ties():
     with pytest.raises(ValueError, match="snapshot at every iteration"):
         snaps = {i: p for i, p in result.snapshots.items() if i != 2}
         hl.prediction_path(dataclasses.replace(result, snapshots=snaps))
+
+
+def test_first_update_is_adagrads_first_step_and_its_line():
+    result = hl.train_hello(2, seed=0)
+    first = hl.first_update(result, ts=[0.0, 0.5, 1.0])
+    losses = result.history["loss"]
+    assert first["losses"][0] == pytest.approx(losses[0], rel=1e-12)  # t = 0: before
+    assert first["losses"][-1] == pytest.approx(losses[1], rel=1e-12)  # t = 1: after
+    g, lr = first["grad"], result.optimizer.lr
+    adagrad = lr * np.abs(g) / np.sqrt(g**2 + 1e-8)  # |lr g / sqrt(mem + eps)|, mem = g^2
+    np.testing.assert_allclose(first["step"], adagrad, rtol=1e-9, atol=1e-15)
+    assert first["step"].shape == g.shape == (40,) and first["step"].max() <= lr
+    assert -1.0 <= first["cosine"] <= 1.0 and first["step_norm"] > 0
+    assert len(hl.first_update(result)["losses"]) == 11  # default t = 0, 0.1, ..., 1
+    with pytest.raises(ValueError, match=r"no snapshot for iterations \[1\]"):
+        hl.first_update(dataclasses.replace(result, snapshots={0: result.snapshots[0]}))

@@ -145,3 +145,55 @@ def test_check_yourself_answers(lecture, trained):
     assert sum(v.size for v in lecture.values()) == 40
     assert np.array_equal(trained.params["W_xh"][:, 3], trained.snapshots[0]["W_xh"][:, 3])
     assert f"{4 * np.log(4):.3f}" == "5.545"
+
+
+def test_replay_frame_of_iteration_8_prints_two_decimals_at_step_4(trained):
+    """At iteration 8, step 4, l (1.213, the argmax) and o (1.166) both round to 1.2: that step
+    is printed with two decimals, 1.21 and 1.17; every other stop prints one."""
+    from rnnlib.draw import hello as hd
+
+    labels = hl.prediction_path(trained)
+    stops = hl.replay_iterations(hl.loss_path(trained), 14, labels)
+    r = hl.run(trained.snapshots[8])
+    assert f"{r['ys'][3, 2]:.3f}" == "1.213" and f"{r['ys'][3, 3]:.3f}" == "1.166"
+    assert r["tied"][3].tolist() == [False, False, True, False]  # l alone is the argmax
+    assert hd.logit_texts(r["ys"][3], r["tied"][3])[2:] == ["1.21", "1.17"]
+    two = []
+    for i in stops:
+        run = hl.run(trained.snapshots[i])
+        for t in range(4):
+            if len(hd.logit_texts(run["ys"][t], run["tied"][t])[0].split(".")[1]) > 1:
+                two.append((i, t + 1))
+    assert two == [(8, 4)]
+    replay = hw.training_replay(trained, stops)
+    replay.update(iteration=8)  # the artists as the frame of iteration 8 draws them
+    shown = [t.get_text() for t in replay.fig.axes[0].texts]
+    assert "1.21" in shown and "1.17" in shown
+
+
+def test_why_the_loss_rises_at_the_first_update(trained):
+    """Adagrad's first step is lr g / sqrt(g^2 + 1e-8): 26 of 40 weights move by 0.29-0.30
+    whatever their gradient (0.0005 to 1.00), 0.3 > 10 x the largest initial weight (0.023);
+    length 1.61, cosine 0.28 with -g; along it the loss falls to 5.435 at t = 0.3 (near the
+    line's lowest), is back at the start near t = 0.7 and ends at 5.807; the clip (5) never
+    binds (largest entry 1.00); the plain step lr g (length 0.42) gives 5.035; update 2: 4.524."""
+    first = hl.first_update(trained)
+    losses, step, grad = first["losses"], first["step"], np.abs(first["grad"])
+    assert f"{losses[0]:.3f}" == "5.545" and f"{losses[-1]:.3f}" == "5.807"
+    big = step >= 0.29
+    assert big.sum() == 26 and step[big].max() <= 0.3 and step[~big].max() < 0.285
+    assert f"{grad[big].min():.4f}" == "0.0005" and f"{grad[big].max():.2f}" == "1.00"
+    assert grad[big].max() / grad[big].min() > 2000
+    assert f"{first['init_max']:.3f}" == "0.023" and 0.3 > 10 * first["init_max"]
+    assert f"{first['step_norm']:.2f}" == "1.61" and f"{first['cosine']:.2f}" == "0.28"
+    printed = [f"{v:.4f}" for v in losses]
+    assert printed[3] == "5.4350" and np.argmin(losses) == 3  # t = 0.3 on the printed grid
+    fine = hl.first_update(trained, ts=np.linspace(0.0, 1.0, 101))["losses"]
+    assert 0.3 <= np.argmin(fine) / 100 <= 0.4 and losses[3] - fine.min() < 0.003  # near lowest
+    assert losses[7] < losses[0] < losses[8]  # back at its start near t = 0.7, above after
+    assert abs(losses[7] - losses[0]) < 0.001
+    assert np.all(np.diff(losses[3:]) > 0) and np.all(np.diff(losses[:4]) < 0)  # down, then up
+    assert grad.max() < trained.optimizer.clip == 5.0  # the clip plays no part
+    plain = trained.optimizer.lr * np.linalg.norm(first["grad"])
+    assert f"{plain:.2f}" == "0.42" and f"{first['sgd_loss']:.3f}" == "5.035"
+    assert f"{trained.history['loss'][2]:.3f}" == "4.524" and trained.history["loss"][2] < losses[0]

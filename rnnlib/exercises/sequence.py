@@ -23,15 +23,13 @@ from ._core import (
     as_number,
     call,
     catalogue,
-    evidence,
-    explain,
     low_precision,
     off,
     run_check,
     snapshot,
     unchanged,
-    wrong_of,
 )
+from ._diagnose import evidence, explain, wrong_of
 
 NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 CASES = ((1, 3, 2), (2, 3, 2), (4, 4, 3), (7, 5, 4))  # (T, V, H), the smallest first

@@ -19,8 +19,6 @@ from ._core import (
     as_array,
     call,
     catalogue,
-    evidence,
-    explain,
     low_precision,
     off,
     run_check,
@@ -28,8 +26,8 @@ from ._core import (
     snapshot,
     unchanged,
     unpack,
-    wrong_of,
 )
+from ._diagnose import evidence, explain, wrong_of
 
 # (D, H, B): B None is one 1-D input. D = H first, so that a transposed W_xh still runs there.
 CASES = ((2, 2, None), (3, 2, None), (2, 4, None), (3, 3, 1), (3, 3, 4), (5, 4, 3))

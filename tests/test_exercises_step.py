@@ -54,8 +54,17 @@ def test_backward_bug_is_rejected_with_its_cause(bug):
     assert pairs_differ(result.message), result.message
 
 
+@pytest.mark.parametrize("bug", S.BACKWARD_PAIR_BUGS, ids=lambda b: b[0][1].__name__)
+def test_backward_bug_with_its_own_forward_is_rejected_with_its_cause(bug):
+    (forward, backward), key = bug
+    assert check_step_forward(forward).passed
+    result = check_step_backward(forward, backward)
+    assert named(result, key), result.message
+    assert pairs_differ(result.message), result.message
+
+
 def test_every_catalogued_mistake_has_a_student_bug():
-    tags = {k for _, k in S.FORWARD_BUGS + S.BACKWARD_BUGS}
+    tags = {k for _, k in S.FORWARD_BUGS + S.BACKWARD_BUGS + S.BACKWARD_PAIR_BUGS}
     assert set(step.MISTAKES) == tags
     assert {m.exercise for m in step.MISTAKES.values()} == {1, 2}
     assert all(CATALOGUE[k] == m for k, m in step.MISTAKES.items())

@@ -19,6 +19,7 @@ from ._core import (
     as_array,
     call,
     catalogue,
+    close,
     low_precision,
     off,
     run_check,
@@ -27,7 +28,7 @@ from ._core import (
     unchanged,
     unpack,
 )
-from ._diagnose import evidence, explain, wrong_of
+from ._diagnose import evidence, explain, recognise, wrong_of
 
 # (D, H, B): B None is one 1-D input. D = H first, so that a transposed W_xh still runs there.
 CASES = ((2, 2, None), (3, 2, None), (2, 4, None), (3, 3, 1), (3, 3, 4), (5, 4, 3))
@@ -103,6 +104,14 @@ MISTAKES = {
         fw_batch_rows="every 1-D case passes but a batch does not: a batch holds one example "
         "per row, and h = tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h) serves both",
         fw_h_transposed="h is transposed: for a batch it has one row per example, (B, H)",
+        fw_weights_swapped="W_xh and W_hh are swapped: the input term is W_xh x and the "
+        "recurrent term W_hh h_prev (in rows x @ W_xh.T + h_prev @ W_hh.T)",
+        fw_batch_rows_skipped="rows of a batch are left at zero: the loop over the batch skips "
+        "examples (range(1, B) skips the first, row 0; range(B - 1) the last); it must visit "
+        "every row, range(B)",
+        fw_bias_broadcast="b_h (H,) is added to an (H, B) array of columns, so numpy broadcasts "
+        "it along the batch, not along the units; add it as a column, b_h[:, None], or work in "
+        "rows: x @ W_xh.T + h_prev @ W_hh.T + b_h",
     ),
     **catalogue(
         2,
@@ -129,6 +138,20 @@ MISTAKES = {
         "gradients of the weights and the bias are summed over the batch (axis 0)",
         bw_float32=FLOAT32,
         bw_in_place=IN_PLACE,
+        bw_one_minus_a_squared="the tanh derivative is written 1 - a**2 with a the "
+        "pre-activation; it is tanh'(a) = 1 - tanh(a)**2 = 1 - h**2",
+        bw_derivative_sign="every gradient has the wrong sign, as from a tanh derivative "
+        "written h**2 - 1; it is 1 - h**2",
+        bw_weights_swapped="W_xh and W_hh are swapped between dx and dh_prev: dx = W_xh^T "
+        "dhraw and dh_prev = W_hh^T dhraw (in rows dhraw @ W_xh and dhraw @ W_hh)",
+        bw_db_wrong_axis="db_h is summed over axis 1, the units of each example; the bias "
+        "gradient sums over the batch, axis 0, and has one entry per unit, (H,)",
+        bw_outer_on_batch="np.outer flattens its arguments: on a batch, np.outer(dhraw, x) is "
+        "(B*H, B*D); the batch's dW_xh is dhraw.T @ x, (H, D) (and dW_hh dhraw.T @ h_prev), "
+        "the sum of the examples' outer products",
+        bw_batch_only="for one 1-D example, dhraw.T @ x is a dot product, a number: .T leaves a "
+        "1-D array as it is; use np.outer(dhraw, x) there (or treat x as a batch of one, "
+        "x[None], and return 1-D dx and dh_prev)",
     ),
 }
 
@@ -148,7 +171,36 @@ FORWARD_SIMS = {
     "fw_relu": _fw(lambda *a: np.maximum(0.0, _affine(*a))),
     "fw_bias_outside_tanh": _fw(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx.T + h @ Wh.T) + b),
     "fw_recurrence_outside_tanh": _fw(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx.T + b) + h @ Wh.T),
+    "fw_weights_swapped": _fw(lambda x, h, Wx, Wh, b: np.tanh(x @ Wh.T + h @ Wx.T + b)),
 }
+
+
+def _rows_skipped(args, want, got):
+    """The expected h of a batch with the rows the student left all zero set to zero."""
+    h, g = want["h"].copy(), got["h"]
+    if h.ndim != 2:
+        raise ValueError("one 1-D input: no rows to skip")
+    h[~np.any(g, axis=1)] = 0.0
+    return {"h": h}
+
+
+FORWARD_SIMS["fw_batch_rows_skipped"] = _rows_skipped
+
+
+def _broadcast_bias(x, h_prev, W_xh, W_hh, b_h):
+    """h of column code that adds b_h (H,) to the (H, B) columns, as the student may return it
+    (as computed, or transposed back): numpy broadcasts b_h along the batch."""
+    cols = (x @ W_xh.T + h_prev @ W_hh.T).T
+    h = np.tanh(cols + b_h)  # (H, B) + (H,): the units of b_h meet the examples
+    return h, h.T
+
+
+def _close_any(got, want):
+    """close() for a student's value of any type: False where it is not an array of numbers."""
+    try:
+        return close(got, want)
+    except (TypeError, ValueError):
+        return False
 
 
 def run_forward(forward, label, inputs, name="rnn_step_forward"):
@@ -163,6 +215,18 @@ def run_forward(forward, label, inputs, name="rnn_step_forward"):
             raise Fail(f"{fail} {MISTAKES['fw_no_cache'].cause}.", "fw_no_cache") from None
     h, cache = out
     want = cell.rnn_step_forward(*inputs)[0]
+    if np.ndim(inputs[0]) == 2 and np.shape(h) != want.shape:
+        try:
+            with np.errstate(all="ignore"):
+                broadcast = _broadcast_bias(*inputs)
+        except ValueError:
+            broadcast = ()
+        if any(_close_any(h, b) for b in broadcast):
+            cause = MISTAKES["fw_bias_broadcast"].cause
+            raise Fail(
+                f"h has shape {np.shape(h)} {label}; expected {want.shape}: {cause}.",
+                "fw_bias_broadcast",
+            )
     if np.shape(h) == want.shape[::-1] and want.ndim == 2 and want.shape[0] != want.shape[1]:
         cause = MISTAKES["fw_h_transposed"].cause
         raise Fail(
@@ -187,7 +251,9 @@ def forward_body(forward, name="rnn_step_forward"):
         runs.append((label, inputs, {"h": h}, {"h": want}, low))
     bad = bad_runs(runs)
     low = any(r[4] for r in runs)
-    if bad and not low and one_d_pass(runs) and all(r[1][0].ndim == 2 for r in bad):
+    batch_only = one_d_pass(runs) and all(r[1][0].ndim == 2 for r in bad)
+    triples = [(r[1], r[2], r[3]) for r in runs]
+    if bad and not low and batch_only and not recognise(triples, FORWARD_SIMS):
         label, _, got, want, _ = bad[0]
         message = off("h", got["h"], want["h"], label)
         raise Fail(with_cause(message, "fw_batch_rows"), "fw_batch_rows")
@@ -230,6 +296,8 @@ def check_step_forward(fn):
 def _backward_with(dh, x, h_prev, W_xh, W_hh, h, *, dhraw=None, **flip):
     """rnnlib's backward pass, optionally with one mistake (for the catalogue), as a dict."""
     dhraw = (1.0 - h * h) * dh if dhraw is None else dhraw
+    if flip.get("swapped"):
+        W_xh, W_hh = W_hh, W_xh  # dx and dh_prev only: the weight gradients stay right
     dx = dhraw @ (W_xh.T if flip.get("dx") else W_xh)
     dh_prev = (dh if flip.get("dh_prev_from_dh") else dhraw) @ (
         W_hh.T if flip.get("dh_prev") else W_hh
@@ -250,9 +318,9 @@ def _backward_with(dh, x, h_prev, W_xh, W_hh, h, *, dhraw=None, **flip):
 
 def _bw(**kw):
     def sim(args, want, got):
-        dh, x, h_prev, W_xh, W_hh, h = args
+        dh, x, h_prev, W_xh, W_hh, h, a = args
         if "dhraw" in kw:
-            kw2 = {**kw, "dhraw": kw["dhraw"](dh, h, h_prev)}
+            kw2 = {**kw, "dhraw": kw["dhraw"](dh, h, h_prev, a)}
         else:
             kw2 = kw
         return _backward_with(dh, x, h_prev, W_xh, W_hh, h, **kw2)
@@ -261,10 +329,13 @@ def _bw(**kw):
 
 
 BACKWARD_SIMS = {
-    "bw_no_tanh_grad": _bw(dhraw=lambda dh, h, hp: dh),
-    "bw_one_minus_h": _bw(dhraw=lambda dh, h, hp: (1 - h) * dh),
-    "bw_tanh_of_h": _bw(dhraw=lambda dh, h, hp: (1 - np.tanh(h) ** 2) * dh),
-    "bw_derivative_of_h_prev": _bw(dhraw=lambda dh, h, hp: (1 - hp**2) * dh),
+    "bw_no_tanh_grad": _bw(dhraw=lambda dh, h, hp, a: dh),
+    "bw_one_minus_h": _bw(dhraw=lambda dh, h, hp, a: (1 - h) * dh),
+    "bw_tanh_of_h": _bw(dhraw=lambda dh, h, hp, a: (1 - np.tanh(h) ** 2) * dh),
+    "bw_derivative_of_h_prev": _bw(dhraw=lambda dh, h, hp, a: (1 - hp**2) * dh),
+    "bw_one_minus_a_squared": _bw(dhraw=lambda dh, h, hp, a: (1 - a**2) * dh),
+    "bw_derivative_sign": _bw(dhraw=lambda dh, h, hp, a: (h * h - 1) * dh),
+    "bw_weights_swapped": _bw(swapped=True),
     "bw_W_hh_not_transposed": _bw(dh_prev=True),
     "bw_W_xh_not_transposed": _bw(dx=True),
     "bw_dW_hh_transposed": _bw(dW_hh=True),
@@ -342,12 +413,33 @@ def backward_case(forward, backward, i, label, inputs):
             f"db_h has shape {np.shape(raw[4])} {label}; expected ({H},): {cause}.",
             "bw_db_not_summed",
         )
+    dhraw = (1.0 - want_h**2) * dh
+    for n, g, w in zip(GRAD_NAMES, raw, want, strict=True):
+        if np.shape(g) != w.shape:
+            shape_mistake(n, g, w.shape, dhraw, x, h_prev, label)
     got = tuple(
         as_array(g, n, w.shape, label) for g, n, w in zip(raw, GRAD_NAMES, want, strict=True)
     )
-    args = (dh, x, h_prev, inputs[2], inputs[3], want_h)
+    args = (dh, x, h_prev, inputs[2], inputs[3], want_h, _affine(*inputs))
     named = dict(zip(GRAD_NAMES, got, strict=True)), dict(zip(GRAD_NAMES, want, strict=True))
     return label, args, *named, low_precision(raw)
+
+
+def shape_mistake(name, got, shape, dhraw, x, h_prev, label):
+    """Fail naming the mistake that gives a gradient of the wrong shape, when the student's
+    values are those the mistake computes; else return (as_array then says the shape)."""
+    other = x if name == "dW_xh" else h_prev
+    candidates = {}
+    if name in ("dW_xh", "dW_hh") and x.ndim == 2:
+        candidates["bw_outer_on_batch"] = np.outer(dhraw, other)
+    if name in ("dW_xh", "dW_hh") and x.ndim == 1 and len(other) == len(dhraw):
+        candidates["bw_batch_only"] = np.dot(dhraw, other)
+    if name == "db_h" and x.ndim == 2:
+        candidates["bw_db_wrong_axis"] = dhraw.sum(axis=1)
+    for key, value in candidates.items():
+        if np.shape(got) == value.shape and _close_any(got, value):
+            cause = MISTAKES[key].cause
+            raise Fail(f"{name} has shape {np.shape(got)} {label}; expected {shape}: {cause}.", key)
 
 
 def check_step_backward(forward, backward):

@@ -216,6 +216,36 @@ def fw_unit_loops_no_bias(x, h_prev, W_xh, W_hh, b_h):
     return h, (x, h_prev, W_xh, W_hh, h)
 
 
+def fw_swapped_weights(x, h_prev, W_xh, W_hh, b_h):
+    """The two weights swapped, with np.dot: fine wherever D = H, a shape error elsewhere."""
+    h = np.tanh(np.dot(x, W_hh.T) + np.dot(h_prev, W_xh.T) + b_h)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_batch_loop_skips_last(x, h_prev, W_xh, W_hh, b_h):
+    """A batch filled row by row into zeros, the loop stopping one row early."""
+    if x.ndim == 1:
+        h = np.tanh(W_xh @ x + W_hh @ h_prev + b_h)
+        return h, (x, h_prev, W_xh, W_hh, h)
+    h = np.zeros((x.shape[0], W_xh.shape[0]))
+    for b in range(x.shape[0] - 1):
+        h[b] = np.tanh(W_xh @ x[b] + W_hh @ h_prev[b] + b_h)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_columns_transposed_back(x, h_prev, W_xh, W_hh, b_h):
+    """Columns for a batch, transposed back to rows at the end; b_h added as (H,)."""
+    a = np.dot(W_xh, x.T) + np.dot(W_hh, h_prev.T) + b_h
+    return np.tanh(a).T, None
+
+
+def fw_batch_first_state(x, h_prev, W_xh, W_hh, b_h):
+    """Every example of a batch starts from the first example's state (h_prev[0])."""
+    state = h_prev if x.ndim == 1 else h_prev[0]
+    h = np.tanh(x @ W_xh.T + W_hh @ state + b_h)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
 FORWARD_BUGS = [
     (fw_no_tanh, "fw_no_tanh"),
     (fw_W_hh_transposed, "fw_W_hh_transposed"),
@@ -224,7 +254,11 @@ FORWARD_BUGS = [
     (fw_sigmoid, "fw_sigmoid"),
     (fw_no_recurrence, "fw_no_recurrence"),
     (fw_no_input, "fw_no_input"),
-    (fw_columns_only, "fw_batch_rows"),
+    (fw_columns_only, "fw_bias_broadcast"),
+    (fw_columns_transposed_back, "fw_bias_broadcast"),
+    (fw_batch_first_state, "fw_batch_rows"),
+    (fw_swapped_weights, "fw_weights_swapped"),
+    (fw_batch_loop_skips_last, "fw_batch_rows_skipped"),
     (fw_in_place, "fw_in_place"),
     (fw_no_cache, "fw_no_cache"),
     (fw_transposed_batch, "fw_h_transposed"),
@@ -361,6 +395,54 @@ def bw_two_mistakes(dh, cache):
     return dx, dh_prev, dW_xh, dW_hh.T, db_h
 
 
+def forward_caching_a(x, h_prev, W_xh, W_hh, b_h):
+    """A correct forward whose cache holds the pre-activation a instead of h."""
+    a = x @ W_xh.T + h_prev @ W_hh.T + b_h
+    return np.tanh(a), (x, h_prev, W_xh, W_hh, a)
+
+
+def bw_one_minus_a_squared(dh, cache):
+    """With forward_caching_a's cache: the derivative written at a, as if a were h."""
+    x, h_prev, W_xh, W_hh, a = cache
+    return _grads(dh * (1.0 - a * a), x, h_prev, W_xh, W_hh)
+
+
+def bw_sign_flipped(dh, cache):
+    x, h_prev, W_xh, W_hh, h = cache
+    return _grads(dh * (h**2 - 1), x, h_prev, W_xh, W_hh)
+
+
+def bw_swapped_weights(dh, cache):
+    """Columns: dx from W_hh, dh_prev from W_xh (runs only where D = H)."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = (1 - h * h) * dh
+    _, _, dW_xh, dW_hh, db_h = _grads(dhraw, x, h_prev, W_xh, W_hh)
+    return (W_hh.T @ dhraw.T).T, (W_xh.T @ dhraw.T).T, dW_xh, dW_hh, db_h
+
+
+def bw_db_wrong_axis(dh, cache):
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = (1 - h * h) * dh
+    dx, dh_prev, dW_xh, dW_hh, _ = _grads(dhraw, x, h_prev, W_xh, W_hh)
+    return dx, dh_prev, dW_xh, dW_hh, np.sum(dhraw, axis=-1) if dhraw.ndim == 2 else dhraw
+
+
+def bw_outer_everywhere(dh, cache):
+    """np.outer for 1-D inputs and batches alike (right only for B = 1)."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = dh * (1 - h * h)
+    db_h = dhraw if dhraw.ndim == 1 else dhraw.sum(0)
+    return dhraw @ W_xh, dhraw @ W_hh, np.outer(dhraw, x), np.outer(dhraw, h_prev), db_h
+
+
+def bw_rows_only(dh, cache):
+    """Written for a batch in rows only: on a 1-D example the weight gradients are numbers."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = (1 - h**2) * dh
+    db_h = dhraw.sum(axis=0) if dhraw.ndim == 2 else dhraw
+    return dhraw @ W_xh, dhraw @ W_hh, dhraw.T @ x, dhraw.T @ h_prev, db_h
+
+
 BACKWARD_BUGS = [
     (bw_no_tanh_grad, "bw_no_tanh_grad"),
     (bw_one_minus_h, "bw_one_minus_h"),
@@ -379,3 +461,13 @@ BACKWARD_BUGS = [
     (bw_float32, "bw_float32"),
     (bw_two_mistakes, "bw_W_xh_not_transposed"),
 ]
+BACKWARD_BUGS += [
+    (bw_sign_flipped, "bw_derivative_sign"),
+    (bw_swapped_weights, "bw_weights_swapped"),
+    (bw_db_wrong_axis, "bw_db_wrong_axis"),
+    (bw_outer_everywhere, "bw_outer_on_batch"),
+    (bw_rows_only, "bw_batch_only"),
+]
+
+# Backward bugs that need a forward of their own (its cache): ((forward, backward), id).
+BACKWARD_PAIR_BUGS = [((forward_caching_a, bw_one_minus_a_squared), "bw_one_minus_a_squared")]

@@ -124,6 +124,8 @@ def test_a_bug_outside_the_catalogue_is_described_without_a_cause():
     assert "the forward pass is; the error is in the backward pass" in result.message
     result = check_loss_and_grads(W_xh_off_beyond_one_step)
     assert result.cause is None and "right for T = 1 and wrong for longer" in result.message
+    assert "how grads['W_xh'] adds up the steps' contributions" in result.message
+    assert "dh_next" not in result.message  # b_h is right: what one step passes back is
     assert not any(m.cause in result.message for m in MISTAKES.values())
 
 

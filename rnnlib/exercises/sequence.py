@@ -23,6 +23,7 @@ from ._core import (
     as_number,
     call,
     catalogue,
+    close,
     low_precision,
     off,
     run_check,
@@ -77,23 +78,31 @@ def bptt(params, inputs, targets, h_prev, bug=None):
     W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in NAMES)
     T, V = len(inputs), len(b_y)
     hs, ps, loss = {-1: 0.0 * h_prev if bug == "h_prev_ignored" else h_prev}, {}, 0.0
+    ys = {}
     for t in range(T):
         a = W_xh[:, inputs[t]] + W_hh @ hs[t - 1] + b_h
         hs[t] = a if bug == "no_tanh" else np.tanh(a)
-        y = W_hy @ hs[t] + b_y
+        ys[t] = y = W_hy @ hs[t] + b_y
         ps[t] = softmax(y)
         target = inputs[t] if bug == "inputs_as_targets" else targets[t]
         loss -= log_softmax(y)[target]
+    if bug == "softmax_over_time":  # each logit normalised across the T steps
+        Y = np.array([ys[t] for t in range(T)])
+        P = np.exp(Y - Y.max(axis=0)) / np.exp(Y - Y.max(axis=0)).sum(axis=0)
+        ps = dict(enumerate(P))
+        loss = -float(np.sum(np.log(P[np.arange(T), targets])))
     before = dict(hs)  # before[t - 1]: the state that entered step t, as dW_hh reads it
     before[-1] = {"hs_wrap": hs[T - 1], "dW_hh_first_zero": 0.0 * h_prev}.get(bug, hs[-1])
     grads = {k: np.zeros_like(params[k]) for k in NAMES}
     dh_next = np.zeros_like(h_prev)
+    dhraws = {}
     steps = {"range_misses_first": range(T - 1, 0, -1), "range_misses_last": range(T - 2, -1, -1)}
     for t in steps.get(bug, range(T - 1, -1, -1)):
         dy = (ps[T - 1] if bug == "p_last" else ps[t]).copy()
         if bug != "no_minus_one":
-            dy[inputs[t] if bug == "inputs_as_targets" else targets[t]] -= 1.0
-        add = {"W_hy": np.outer(dy, hs[T - 1] if bug == "dW_hy_last_h" else hs[t]), "b_y": dy}
+            dy[inputs[t] if bug in ("inputs_as_targets", "dy_at_input") else targets[t]] -= 1.0
+        h_out = {"dW_hy_last_h": hs[T - 1], "dW_hy_h_prev": hs[t - 1]}.get(bug, hs[t])
+        add = {"W_hy": np.outer(dy, h_out), "b_y": dy}
         dh = W_hy.T @ dy + (0.0 if bug == "no_dh_next" else dh_next)
         dhraw = {
             "one_minus_h": (1.0 - hs[t]) * dh,
@@ -106,12 +115,18 @@ def bptt(params, inputs, targets, h_prev, bug=None):
         add["W_xh"][:, targets[t] if bug == "dW_xh_from_target" else inputs[t]] = dhraw
         add["W_hh"] = np.outer(dhraw, hs[t] if bug == "W_hh_with_h_t" else before[t - 1])
         add["b_h"] = dhraw
+        dhraws[t] = dhraw
         for k in NAMES:
             grads[k] = add[k] + (0.0 if bug == "assign_not_accumulate" else grads[k])
         if bug == "dh_next_before_tanh":
             dh_next = W_hh.T @ dh
         else:
             dh_next = (W_hh if bug == "W_hh_not_transposed" else W_hh.T) @ dhraw
+    if bug in ("W_xh_fancy_last", "W_xh_fancy_first"):  # one step per input column counts
+        grads["W_xh"] = np.zeros_like(W_xh)
+        order = range(T) if bug == "W_xh_fancy_last" else range(T - 1, -1, -1)
+        for t in order:  # the write that comes last stays
+            grads["W_xh"][:, inputs[t]] = dhraws[t]
     if bug in ("mean_loss", "mean_all"):
         loss /= T
     if bug == "loss_mean_vocab":
@@ -129,6 +144,16 @@ def outputs(loss, grads, h_last):
 
 def _sim(bug):
     return lambda args, want, got: outputs(*bptt(*args, bug=bug))
+
+
+def _fancy_index(args, want, got):
+    """dW_xh[:, inputs] += dhraws.T: a repeated input's column keeps one step's dhraw (the
+    last in index order, as numpy does in practice; or the first, for indices reversed)."""
+    last, first = (outputs(*bptt(*args, bug=b)) for b in ("W_xh_fancy_last", "W_xh_fancy_first"))
+    g = got.get("grads['W_xh']")  # absent when an output other than dW_xh is compared
+    if g is not None and close(g, first["grads['W_xh']"]):
+        return first
+    return last
 
 
 def _clipped(args, want, got):
@@ -180,6 +205,15 @@ MISTAKES = catalogue(
     h_last_is_h_prev="h_last is h_prev; it is the state after the last step, h_T",
     h_last_is_first="h_last is h_1; it is the state after the last step, h_T",
     no_tanh="the tanh is missing from the forward pass: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)",
+    dy_at_input="dy_t subtracts 1 at the input's index; the one-hot in dy_t = p_t - "
+    "onehot(target_t) is the target's (targets[t], not inputs[t])",
+    dW_hy_h_prev="dW_hy uses the previous state h_{t-1}; step t adds dy_t h_t^T, with the state "
+    "y_t was computed from",
+    softmax_over_time="the softmax normalises over time, axis 0 of the (T, V) logits; each "
+    "step's p_t = softmax(y_t) sums to 1 over the vocabulary (axis 1, or axis=-1)",
+    W_xh_fancy_index="dW_xh adds a repeated input's gradient once: with fancy indexing, "
+    "dW_xh[:, inputs] += ... writes each column once, however often its character occurs; "
+    "use np.add.at, or add step by step in the loop",
     clipped="the gradients are clipped; loss_and_grads returns the exact gradients, with no "
     "clipping (min-char-rnn clips inside its loss function, the contract does not)",
     softmax_overflow="every case with moderate logits passes, this one does not: the softmax "
@@ -191,9 +225,10 @@ MISTAKES = catalogue(
     "reach, so compute in float64 (no dtype=np.float32, no .astype(np.float32))",
     in_place=IN_PLACE,
 )
-NOT_SIMULATED = ("clipped", "softmax_overflow", "bptt_float32", "in_place")
+NOT_SIMULATED = ("W_xh_fancy_index", "clipped", "softmax_overflow", "bptt_float32", "in_place")
 SIMS = {k: _sim(k) for k in MISTAKES if k not in NOT_SIMULATED}
 SIMS["clipped"] = _clipped
+SIMS["W_xh_fancy_index"] = _fancy_index
 
 
 def expected(args, numeric):
@@ -282,10 +317,23 @@ def where(runs):
     notes = []
     short = [r for r in runs if len(r[1][1]) == 1]
     if short and not any(r in bad for r in short):
+        # what the outputs imply: a wrong state passed forward shows in h_last or the loss; a
+        # wrong dh_next makes some dhraw_t wrong, and so their sum, grads['b_h']
+        if wrong & {"loss", "h_last"}:
+            link = "the state one step passes to the next"
+        elif "grads['b_h']" in wrong:
+            link = "how the backward pass joins the steps (dh_next, or the sums over the steps)"
+        else:
+            link = "how " + ", ".join(sorted(wrong)) + " adds up the steps' contributions"
         notes.append(
-            "Every output is right for T = 1 and wrong for longer sequences: the error is in "
-            "what one step passes to the next (the state forward, dh_next backward)."
+            f"The wrong outputs are right for T = 1 and wrong for longer sequences: the error "
+            f"is in {link}."
         )
+        if not wrong & {"loss", "h_last", "grads['b_h']"}:
+            notes.append(
+                "grads['b_h'] (the sum of every step's dhraw_t) is right, so the gradient "
+                "reaching each step is."
+            )
     if "h_last" in wrong:
         notes.append("h_last is wrong, so the forward pass is.")
     elif "loss" not in wrong:

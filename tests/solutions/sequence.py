@@ -185,12 +185,17 @@ def buggy(params, inputs, targets, h_prev, *, mistake):
     if mistake == "overflow":
         E = np.exp(Y)  # no shift: inf for large logits
         Pr = E / E.sum(axis=1, keepdims=True)
+    elif mistake == "softmax_over_time":
+        E = np.exp(Y - Y.max())
+        Pr = E / E.sum(axis=0, keepdims=True)  # "sum over the first axis"
     else:
         E = np.exp(Y - Y.max(axis=1, keepdims=True))
         Pr = E / E.sum(axis=1, keepdims=True)
     loss = -np.log(Pr[np.arange(T), tgt]).sum()
     dY = Pr.copy()
-    if mistake != "no_minus_one":
+    if mistake == "dy_at_input":
+        dY[np.arange(T), inputs] -= 1
+    elif mistake != "no_minus_one":
         dY[np.arange(T), tgt] -= 1
     grads = {k: np.zeros_like(v) for k, v in params.items()}
     nxt = np.zeros_like(h_prev)
@@ -205,7 +210,7 @@ def buggy(params, inputs, targets, h_prev, *, mistake):
         grads["W_xh"] += np.outer(dhraw, X[t])
         grads["W_hh"] += np.outer(dhraw, Hs[t + 1] if mistake == "W_hh_with_h_t" else Hs[t])
         grads["b_h"] += dhraw
-        grads["W_hy"] += np.outer(dY[t], Hs[t + 1])
+        grads["W_hy"] += np.outer(dY[t], Hs[t] if mistake == "dW_hy_h_prev" else Hs[t + 1])
         grads["b_y"] += dY[t]
         if mistake == "W_hh_not_transposed":
             nxt = dhraw @ W_hh.T
@@ -328,6 +333,38 @@ def bptt_assign(params, inputs, targets, h_prev):
     return loss, grads, Hs[-1]
 
 
+def bptt_fancy_rows(params, inputs, targets, h_prev):
+    """Rows as time steps, dW_xh gathered at once with fancy indexing on its transpose: a
+    character that occurs twice gets one step's dhraw, not their sum."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    T = len(inputs)
+    Hs = np.zeros((T + 1, len(h_prev)))
+    Hs[0] = h_prev
+    for t in range(T):
+        Hs[t + 1] = np.tanh(W_xh[:, inputs[t]] + Hs[t] @ W_hh.T + b_h)
+    Y = Hs[1:] @ W_hy.T + b_y
+    logp = Y - Y.max(axis=1, keepdims=True)
+    logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
+    loss = -logp[np.arange(T), targets].sum()
+    dY = np.exp(logp)
+    dY[np.arange(T), targets] -= 1
+    draw = np.zeros((T, len(h_prev)))
+    back = np.zeros(len(h_prev))
+    for t in range(T - 1, -1, -1):
+        draw[t] = (1 - Hs[t + 1] ** 2) * (dY[t] @ W_hy + back)
+        back = draw[t] @ W_hh
+    dW_xh = np.zeros_like(W_xh)
+    dW_xh.T[inputs] += draw  # one write per distinct index
+    grads = {
+        "W_xh": dW_xh,
+        "W_hh": draw.T @ Hs[:-1],
+        "W_hy": dY.T @ Hs[1:],
+        "b_h": draw.sum(axis=0),
+        "b_y": dY.sum(axis=0),
+    }
+    return loss, grads, Hs[T]
+
+
 def bptt_float32(params, inputs, targets, h_prev):
     """The reference loop on float32 copies of everything ("faster")."""
     p32 = {k: np.asarray(v, dtype=np.float32) for k, v in params.items()}
@@ -370,6 +407,9 @@ BUG_IDS = [
     "no_tanh",
     "overflow",
     "in_place",
+    "dy_at_input",
+    "dW_hy_h_prev",
+    "softmax_over_time",
 ]
 EDITS = {  # _mincharrnn's edits -> the mistake each makes
     "zero_start": "h_prev_ignored",
@@ -401,6 +441,7 @@ BUGS = (
     + [
         (bptt_list_wraps, "hs_wrap"),
         (bptt_assign, "assign_not_accumulate"),
+        (bptt_fancy_rows, "W_xh_fancy_index"),
         (bptt_float32, "bptt_float32"),
         (bptt_two_mistakes, "W_hh_with_h_t"),
         (overflow_log, "softmax_overflow"),

@@ -37,19 +37,28 @@ class Solution:
 SOLUTIONS = []  # filled in, in the order of definition, as ex1 .. ex5 are imported
 
 
-def student(exercise, *, correct, cause, names=(), not_names=(), forward=None):
-    """Register the decorated function as a held-out solution of `exercise` (returned as is)."""
-    if not correct and not names:
-        raise ValueError("a buggy solution needs at least one pattern in names")
+def registry(solutions):
+    """A `student` decorator that registers into the list `solutions` (one list per held-out
+    set: benchmarks/heldout_fresh makes its own)."""
 
-    def register(fn):
-        fns = (fn,) if forward is None else (forward, fn)
-        SOLUTIONS.append(
-            Solution(exercise, fn.__name__, fns, correct, cause, tuple(names), tuple(not_names))
-        )
-        return fn
+    def student(exercise, *, correct, cause, names=(), not_names=(), forward=None):
+        """Register the decorated function as a held-out solution of `exercise` (returned as is)."""
+        if not correct and not names:
+            raise ValueError("a buggy solution needs at least one pattern in names")
 
-    return register
+        def register(fn):
+            fns = (fn,) if forward is None else (forward, fn)
+            solutions.append(
+                Solution(exercise, fn.__name__, fns, correct, cause, tuple(names), tuple(not_names))
+            )
+            return fn
+
+        return register
+
+    return student
+
+
+student = registry(SOLUTIONS)
 
 
 def all_solutions():

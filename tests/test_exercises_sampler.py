@@ -247,3 +247,48 @@ def test_the_statistical_test_has_power_against_every_catalogued_distribution():
     p1, _, y1, _ = sampler.expected(params, h, 1.0, None)
     wrapped = next_distribution(y1, 1.0, sampler.V - 2)  # top_k = V + 3 dropping 2 logits
     assert power(wrapped, p1) > 40
+
+
+def test_a_misused_rng_choice_is_seen_by_a_spying_rng():
+    """When a sampler fails, it runs again with an rng that records its rng.choice calls: the
+    probabilities passed positionally (as size or replace) or as the array to draw from are
+    named, with the call shown; the spy draws what default_rng(0) draws."""
+    result = check_sample(S.choice_size_for_p)
+    assert result.cause == "sample_choice_p_positional"
+    assert "it called rng.choice(5, 1, <5 probabilities>)" in result.message
+    assert "sample raised ValueError" in result.message  # what failed comes first
+    result = check_sample(S.draws_a_probability)
+    assert result.cause == "sample_choice_of_p"
+    assert "it called rng.choice(<5 probabilities>) without p=" in result.message
+    spy, plain = sampler.SpyRng(0), np.random.default_rng(0)
+    assert (
+        spy.choice(5, p=np.full(5, 0.2), size=9).tolist()
+        == plain.choice(5, 9, p=[0.2] * 5).tolist()
+    )
+    assert isinstance(spy, np.random.Generator) and len(spy.choices) == 1
+
+
+def test_p_in_its_own_positional_place_is_not_blamed():
+    """rng.choice(V, None, True, p) is correct (p is the fourth parameter): a sampler that does
+    so passes, and if it fails for another reason (here floats returned) the spy names nothing
+    about rng.choice."""
+
+    def fourth(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+        rng = np.random.default_rng() if rng is None else rng
+        out, ix = [], seed_ix
+        for _ in range(n):
+            h = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+            y = params["W_hy"] @ h + params["b_y"]
+            p = next_distribution(y, temperature, top_k)
+            ix = int(np.argmax(p)) if temperature == 0 else int(rng.choice(len(y), None, True, p))
+            out.append(ix)
+        return out
+
+    assert check_sample(fourth).passed
+
+    def halves(*args, **kwargs):
+        return [i + 0.5 for i in fourth(*args, **kwargs)]
+
+    result = check_sample(halves)
+    assert not result.passed and result.cause is None
+    assert "rng.choice" not in result.message

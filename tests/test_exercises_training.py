@@ -112,3 +112,55 @@ def test_messages_show_numbers_that_differ():
             got = message.split("got ")[1].split("]")[0]
             want = message.split("sum to ")[1].split("]")[0]
             assert got != want
+
+
+def test_a_chunking_mistake_is_simulated_on_every_pass():
+    """Each catalogued chunking mistake is a plan of calls; the calls of both passes must be
+    that plan: one pass right and one wrong names nothing."""
+    X, Y, _ = T.hello_setup()
+    assert T.chunk_plan(X, Y, 2) == [([0, 1], [1, 2]), ([2, 2], [2, 3])]
+    assert T.chunk_plan(X, Y, 2, "train_drops_last_chunk") == [([0, 1], [1, 2])]
+    assert T.chunk_plan(X, Y, 2, "train_sliding_windows")[1] == ([1, 2], [2, 2])
+    assert T.chunk_plan(X, Y, 2, "train_chunk_overlap")[0] == ([0, 1, 2], [1, 2, 2])
+    assert T.chunk_plan(X, Y, 2, "train_targets_shifted")[1] == ([2, 2], [3])
+
+    def second_pass_windows(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+        params, first = S.train_chunked(loss_and_grads, params, inputs, targets, k, lr, 1)
+        params, rest = S.every_window(loss_and_grads, params, inputs, targets, k, lr, n_iters - 1)
+        return params, first + rest
+
+    result = check_training(second_pass_windows)
+    assert not result.passed and result.cause is None
+    assert "train_chunked made 5 calls of loss_and_grads" in result.message
+
+
+def test_the_short_chunk_is_told_from_the_last_chunk_by_the_case_that_passed():
+    """range(0, T - k + 1, k) and range(0, T - k, k) give the same chunks on "helloh" with
+    k = 4 (only the first, whole chunk), but on "hell" with k = 2 only the second drops one:
+    a loop that passed that case is named as dropping the short chunk."""
+    v = T.hello.vocab()
+    X6, Y6 = v.encode("helloh"), v.encode("ellohe")
+    short = T.chunk_plan(X6, Y6, 4, "train_drops_short_chunk")
+    assert short == T.chunk_plan(X6, Y6, 4, "train_drops_last_chunk")
+    result = check_training(next(f for f, m in S.TAGGED if m == "train_drops_short_chunk"))
+    assert result.cause == "train_drops_short_chunk", result.message
+
+
+def test_a_loop_that_raises_is_told_which_chunk_it_got_first():
+    """A loop whose wrong chunk makes loss_and_grads raise is told the chunk and the error."""
+    result = check_training(S.next_character_targets)
+    assert result.message.startswith(
+        'call 1 (pass 1, chunk 1) on "hell" -> "ello" with k = 2 (chunks of 2 and 2) got inputs '
+        "[0, 1] and targets [2, 2]; chunk 1 is inputs[0:2] = [0, 1] and targets[0:2] = [1, 2] "
+        "(then train_chunked raised ValueError"
+    )
+    result = check_training(S.slice_to_k)
+    assert "call 2 (pass 1, chunk 2)" in result.message and "got inputs [] and targets []" in (
+        result.message
+    )
+
+
+def test_a_step_without_lr_is_named_across_the_cases():
+    result = check_training(S.step_without_lr)
+    assert "in the three cases the step is 3.33333, 3.33333, 3.33333 times" in result.message
+    assert result.cause == "train_forgets_lr"

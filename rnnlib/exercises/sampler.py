@@ -68,6 +68,15 @@ MISTAKES = catalogue(
     "probabilities, or not at all); divide the logits: softmax(y / tau)",
     sample_temperature_multiplies="the logits are multiplied by the temperature; divide them: "
     "softmax(y / tau)",
+    sample_choice_p_positional="rng.choice(V, p) passes the probabilities positionally: the "
+    "second argument of rng.choice is size (the shape of the output) and the third replace, "
+    "p comes fourth; name it: rng.choice(V, p=p)",
+    sample_choice_of_p="rng.choice(p) draws one of the probabilities themselves, not an index; "
+    "draw the index: rng.choice(V, p=p)",
+    sample_draw_arrays="each draw is an array holding one index (rng.choice(V, 1, p=p) or "
+    "size=1 returns an array); append the index itself: int(rng.choice(V, p=p))",
+    sample_top_k_masked_zero="top-k sets the other logits to 0, which leaves them a share of "
+    "the probability (exp(0 / tau) > 0); set them to -inf, so that softmax gives them 0",
     sample_uniform="the draws are uniform: draw index i with probability softmax(y / tau)[i]",
     sample_argmax_fed_back="the argmax of the logits is fed back as the next input; feed the "
     "drawn index",
@@ -163,6 +172,13 @@ def read_draws(out, n, label, probe=None):
             if empty == [SEED_IX]:
                 raise named("sample_n_plus_one", f"{msg}, and with n = 0 it returned [{SEED_IX}]")
         raise Fail(f"{msg}.")
+    if items and all(
+        isinstance(i, np.ndarray) and i.shape == (1,) and i.dtype.kind in "iu" for i in items
+    ):
+        raise named(
+            "sample_draw_arrays",
+            f"sample returned {items[0]!r}, ... {label}: {len(items)} arrays of shape (1,)",
+        )
     for item in items:
         if isinstance(item, (float, np.floating)) and float(item).is_integer():
             raise named("sample_floats", f"sample returned {item!r} {label}, a float")
@@ -184,6 +200,58 @@ def student_error(e, label):
     return Fail(f"{text}.")
 
 
+class SpyRng(np.random.Generator):
+    """np.random.default_rng(seed) that keeps the arguments of every rng.choice call."""
+
+    def __init__(self, seed):
+        super().__init__(np.random.PCG64(seed))
+        self.choices = []
+
+    def choice(self, *args, **kwargs):
+        self.choices.append((args, kwargs))
+        return super().choice(*args, **kwargs)
+
+
+def is_distribution(a):
+    """Whether a is a float array of shape (V,) with entries in [0, 1] summing to 1 (to 1e-6)."""
+    try:
+        a = np.asarray(a)
+    except Exception:  # whatever the student passed
+        return False
+    if a.shape != (V,) or a.dtype.kind != "f":
+        return False
+    return bool(np.all((a >= 0) & (a <= 1)) and abs(float(a.sum()) - 1.0) < 1e-6)
+
+
+def rng_misuse(fn, params, h, n, kw, fail):
+    """Fail naming how rng.choice was misused, if a rerun with a spying rng shows it; `fail`
+    the Fail of the first run (its text comes first)."""
+    spy = SpyRng(0)
+    try:
+        call(fn, "sample", (params, np.array(h), SEED_IX, n), dict(kw, rng=spy))
+    except (Fail, NotYet):  # the rerun only helps to name the cause
+        pass
+    text = str(fail).rstrip(".")
+    for args, kwargs in spy.choices:
+        if "p" in kwargs:
+            continue
+        where = [i for i in (1, 2) if i < len(args) and is_distribution(args[i])]  # p is 4th
+        if where:
+            shown = ", ".join(
+                f"<{V} probabilities>" if i in where else repr(a) for i, a in enumerate(args)
+            )
+            raise named(
+                "sample_choice_p_positional",
+                f"{text}; it called rng.choice({shown}), the probabilities positional, no p=",
+            )
+        if args and is_distribution(args[0]):
+            raise named(
+                "sample_choice_of_p",
+                f"{text}; it called rng.choice(<{V} probabilities>) without p=, which draws one "
+                "of them",
+            )
+
+
 def draw_once(fn, params, h, n, label, **kw):
     """One call of the student's sample, its inputs checked for changes in place."""
     arrays = [params[k] for k in NAMES]
@@ -193,6 +261,8 @@ def draw_once(fn, params, h, n, label, **kw):
     except Fail as fail:
         if "do not sum to 1" in str(fail).lower():
             raise named("sample_not_normalised", str(fail).rstrip(".")) from None
+        if kw.get("rng") is not None:
+            rng_misuse(fn, params, h_copy, n, kw, fail)
         raise
     if not np.array_equal(h, h_copy):
         raise named("sample_h_in_place", f"sample changed its input h {label}")
@@ -201,7 +271,12 @@ def draw_once(fn, params, h, n, label, **kw):
     def probe(m):
         return fn(params, np.array(h_copy), SEED_IX, m, **kw)
 
-    return read_draws(out, n, label, probe)
+    try:
+        return read_draws(out, n, label, probe)
+    except Fail as fail:
+        if fail.cause is None and kw.get("rng") is not None:
+            rng_misuse(fn, params, h_copy, n, kw, fail)
+        raise
 
 
 def check_greedy(fn, params, h):
@@ -262,7 +337,29 @@ def top_k_mistake(fn, params, h, got, want, label):
         raise named("sample_top_k_smallest", f"{text} (0 = largest logit) are {r}, the smallest")
     if max(r) == 1:
         raise named("sample_top_k_one_too_many", f"{text} (0 = largest logit) are {r}")
+    top_k_zero_probe(fn, params, h, f"{text} (0 = largest logit) are {r}")
     top_k_too_few(fn, params, h, f"sample {label} returned {got}, not the greedy path {want}")
+
+
+def top_k_zero_probe(fn, params, h, text):
+    """Fail naming a top-k that sets the other logits to 0 if, at top_k = 2 and temperature 1,
+    first draws leave the top 2 and their frequencies fit that distribution (a G-test)."""
+    try:
+        draws, _ = run_draws(fn, params, h, 1.0, 2)
+    except Fail:  # the probe only helps to name the cause
+        return
+    y1 = logits(params, h, SEED_IX)[1]
+    counts = np.bincount(draws[:, 0], minlength=V)
+    zero = masked_to_zero(y1, 1.0, 2)
+    outside = int(np.sum(counts[np.argsort(-y1, kind="stable")[2:]]))
+    if outside and stats.g_test(counts, zero) >= stats.ALPHA:
+        freq = ", ".join(f"{c / N_DRAWS:.3f}" for c in counts)
+        raise named(
+            "sample_top_k_masked_zero",
+            f"{text}; with top_k = 2 at temperature 1, {outside} of {N_DRAWS} first draws left "
+            f"the top 2, and their frequencies [{freq}] fit softmax(y) with the other logits set "
+            f"to 0, [{', '.join(f'{q:.3f}' for q in zero)}]",
+        )
 
 
 def top_k_too_few(fn, params, h, text):
@@ -398,6 +495,14 @@ def top_k_violation(params, h1, y1, draws, top_k):
     return None
 
 
+def masked_to_zero(y, temperature, top_k):
+    """The distribution of a top-k that sets the logits outside the top k to 0 (not -inf)."""
+    keep = np.argsort(-y, kind="stable")[:top_k]
+    z = np.zeros_like(y)
+    z[keep] = y[keep]
+    return next_distribution(z, temperature, None)
+
+
 def alternatives(params, h, y1, h1, temperature, top_k, step):
     """The distributions of step 1 or 2 that typical mistakes draw from, by mistake id."""
     if step == 2:
@@ -486,6 +591,16 @@ def check_statistics(fn, params, h):
                 )
                 if rank == top_k:
                     raise named("sample_top_k_one_too_many", text)
+                zero = masked_to_zero(y1, temperature, top_k)
+                counts = np.bincount(draws[:, 0], minlength=V)
+                if stats.g_test(counts, zero) >= stats.ALPHA:
+                    freq = ", ".join(f"{c / N_DRAWS:.3f}" for c in counts)
+                    raise named(
+                        "sample_top_k_masked_zero",
+                        f"{text}; the first draws' frequencies [{freq}] fit softmax(y / tau) "
+                        "with the other logits set to 0, "
+                        f"[{', '.join(f'{q:.3f}' for q in zero)}]",
+                    )
                 if rank == V - 1:
                     raise named("sample_top_k_smallest", text)
                 raise Fail(f"{text}: keep the top_k largest logits and set the others to -inf.")

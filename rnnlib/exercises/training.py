@@ -71,6 +71,19 @@ MISTAKES = catalogue(
     "end of a slice is excluded)",
     train_drops_short_chunk="the last, shorter chunk is left out: range(0, len(inputs), k) "
     "visits every start, and inputs[s : s + k] is shorter at the end",
+    train_drops_last_chunk="the last chunk is left out, whole or short: the starts stop one "
+    "chunk early (as range(0, len(inputs) - k, k) does); range(0, len(inputs), k) visits every "
+    "start",
+    train_sliding_windows="it slides a window of k steps along the sequence one step at a "
+    "time (stride 1), so the windows overlap; the chunks follow each other without overlap, "
+    "inputs[s : s + k] for s = 0, k, 2k, ...",
+    train_chunk_overlap="each chunk holds k + 1 steps and so overlaps the next by one step; "
+    "inputs[s : s + k] holds k steps (the end of a slice is excluded)",
+    train_targets_shifted="the targets of a chunk start one step after its inputs "
+    "(targets[s + 1 : s + k + 1]); targets is already the inputs shifted by one, so slice both "
+    "alike: inputs[s : s + k] and targets[s : s + k]",
+    train_slice_end_k="every chunk ends at k (inputs[s : k]), so the chunks after the first are "
+    "empty or cut; the chunk from s ends at s + k: inputs[s : s + k]",
     train_h_not_carried="the state is reset to zeros at the chunk boundary; pass the h_last of "
     "one chunk on as the h_prev of the next: the forward pass carries the state across the "
     "boundary, only the backward pass stops there",
@@ -88,6 +101,13 @@ MISTAKES = catalogue(
     train_sign="the step goes uphill: params[name] -= lr * grads[name] (minus: descend)",
     train_mean_over_chunks="the gradients are averaged over the chunks (or lr is divided by "
     "the number of chunks); the contract sums them and steps by lr",
+    train_passes_off_by_one="it makes one pass too many or too few; for _ in range(n_iters) "
+    "makes exactly n_iters passes",
+    train_chunk_losses_listed="losses holds one loss per chunk; append one per pass, the sum of "
+    "its chunks' losses",
+    train_returns_swapped="it returns (losses, params); the contract is return params, losses",
+    train_forgets_lr="the step forgets the learning rate: params[name] -= grads[name] moves "
+    "by the gradients themselves, without lr; write params[name] -= lr * grads[name]",
     train_mean_over_steps="the step is divided by a number of time steps (the chunk length or "
     "the sequence length, as when the loss is averaged over time); the contract sums the "
     "losses and gradients and steps by lr",
@@ -116,31 +136,51 @@ def named(cause, text):
 
 class Recorder:
     """rnnlib's loss_and_grads, keeping a copy of what every call got (inputs, targets,
-    h_prev, params) and returned (h_last, loss, grads)."""
+    h_prev, params) and returned (h_last, loss, grads); `pending` holds what the last call got
+    until it returns (so a call that raised is still seen)."""
 
     def __init__(self):
-        self.calls = []
+        self.calls, self.pending = [], None
 
     def __call__(self, params, inputs, targets, h_prev):
-        got = (np.array(inputs, copy=True), np.array(targets, copy=True), np.array(h_prev))
+        self.pending = (np.array(inputs, copy=True), np.array(targets, copy=True))
+        got = self.pending + (np.array(h_prev),)
         seen = {n: np.array(params[n], dtype=np.float64) for n in NAMES}
         loss, grads, h = rnnlib_loss_and_grads(params, inputs, targets, h_prev)
         kept = {n: grads[n].copy() for n in NAMES}
         self.calls.append(got + (h.copy(), seen, float(loss), kept))
+        self.pending = None
         return loss, grads, h
 
 
-def read(out, n_iters, label):
-    """The student's (params, losses) as a dict of arrays and a list of floats, else Fail."""
+def read(out, n_iters, label, chunk_losses=None):
+    """The student's (params, losses) as a dict of arrays and a list of floats, else Fail;
+    chunk_losses, the loss of every call of loss_and_grads, tells losses kept per chunk."""
     if not isinstance(out, (tuple, list)) or len(out) != 2:
         got = "None" if out is None else type(out).__name__
         raise Fail(f"train_chunked should return a tuple (params, losses), got {got} {label}.")
     params, losses = out
+    if isinstance(losses, dict) and not isinstance(params, dict):
+        raise named(
+            "train_returns_swapped",
+            f"train_chunked returned a {type(params).__name__} first and a dict second {label}",
+        )
     if not isinstance(params, dict) or any(n not in params for n in NAMES):
         raise Fail(f"the params returned should be a dict with the keys {list(NAMES)} {label}.")
     if not hasattr(losses, "__len__") or len(losses) != n_iters:
         what = len(losses) if hasattr(losses, "__len__") else type(losses).__name__
-        raise Fail(f"losses should hold one loss per pass, {n_iters}, got {what} {label}.")
+        text = f"losses should hold one loss per pass, {n_iters}, got {what} {label}"
+        if chunk_losses and n_iters < len(chunk_losses) == what:
+            try:
+                values = np.array(losses, dtype=np.float64)
+            except (TypeError, ValueError):
+                values = None
+            if values is not None and near(values, np.array(chunk_losses)):
+                raise named(
+                    "train_chunk_losses_listed",
+                    f"{text}, the losses of the {what} calls of loss_and_grads",
+                )
+        raise Fail(f"{text}.")
     try:
         arrays = {n: np.array(params[n], dtype=np.float64) for n in NAMES}
     except (TypeError, ValueError):
@@ -148,38 +188,109 @@ def read(out, n_iters, label):
     return arrays, [as_number(x, f"losses[{i}]", label) for i, x in enumerate(losses)]
 
 
-def check_calls(rec, inputs, targets, k, n_iters, label):
-    """Fail naming the first call of loss_and_grads that got the wrong chunk or state."""
+CHUNK_MISTAKES = (
+    "train_full_bptt",
+    "train_chunk_off_by_one",
+    "train_chunk_overlap",
+    "train_drops_short_chunk",
+    "train_drops_last_chunk",
+    "train_sliding_windows",
+    "train_slice_end_k",
+    "train_targets_shifted",
+)
+
+
+def chunk_plan(inputs, targets, k, mistake=None):
+    """The (inputs, targets) of each call of one pass, as lists: the contract's chunks, or
+    those of the loop with catalogued chunking mistake `mistake`."""
     T = len(inputs)
-    starts = list(range(0, T, k))
-    lengths = [len(c[0]) for c in rec.calls]
-    if len(rec.calls) != n_iters * len(starts):
+    if mistake == "train_full_bptt":
+        bounds = [(0, T)]
+    else:
+        starts = {
+            "train_drops_short_chunk": range(0, T - k + 1, k),
+            "train_drops_last_chunk": range(0, T - k, k),
+            "train_sliding_windows": range(0, T - k + 1),
+        }.get(mistake, range(0, T, k))
+        size = {"train_chunk_off_by_one": k - 1, "train_chunk_overlap": k + 1}.get(mistake, k)
+        bounds = [(s, k if mistake == "train_slice_end_k" else s + size) for s in starts]
+    d = 1 if mistake == "train_targets_shifted" else 0
+    x, y = np.asarray(inputs), np.asarray(targets)
+    return [(x[a:b].tolist(), y[a + d : b + d].tolist()) for a, b in bounds]
+
+
+def check_chunks(rec, inputs, targets, k, n_iters, label, earlier=(), crash=None):
+    """Fail naming the chunking mistake if the calls of loss_and_grads did not get the
+    contract's chunks, pass after pass. A mistake is named when its simulated chunks are the
+    calls' (all of them, or those made before `crash`, the Fail of a loop that raised) and
+    the earlier cases, which passed, could not tell it from the contract."""
+    got = [(c[0].tolist(), c[1].tolist()) for c in rec.calls]
+    if rec.pending is not None:
+        got.append((rec.pending[0].tolist(), rec.pending[1].tolist()))
+    want = chunk_plan(inputs, targets, k) * n_iters
+
+    def fits(plan):
+        return got == plan[: len(got)] if crash is not None else got == plan
+
+    if fits(want):
+        if crash is not None:
+            raise crash
+        return
+    if len(got) != len(want) and crash is None:
+        lengths = [len(x) for x, _ in got]
         text = (
-            f"train_chunked made {len(rec.calls)} calls of loss_and_grads {label}; expected "
-            f"{n_iters * len(starts)} ({n_iters} passes of {len(starts)} chunks); the chunks "
-            f"it passed had the lengths {lengths}"
+            f"train_chunked made {len(got)} calls of loss_and_grads {label}; expected "
+            f"{len(want)} ({n_iters} passes of {len(want) // n_iters} chunks); the chunks it "
+            f"passed had the lengths {lengths}"
         )
-        if lengths == [T] * n_iters and k < T:
-            raise named("train_full_bptt", text)
-        if T % k and lengths == [k] * (n_iters * (T // k)):
-            raise named("train_drops_short_chunk", text)
-        raise Fail(f"{text}.")
-    prev_h = None
-    for j, (x, y, h_prev, h_last, *_) in enumerate(rec.calls):
-        p, c = divmod(j, len(starts))
-        s = starts[c]
-        where = f"call {j + 1} (pass {p + 1}, chunk {c + 1}) {label}"
-        want_x, want_y = inputs[s : s + k], targets[s : s + k]
-        if not (np.array_equal(x, want_x) and np.array_equal(y, want_y)):
-            text = (
-                f"{where} got inputs {x.tolist()} and targets {y.tolist()}; chunk {c + 1} is "
-                f"inputs[{s}:{s + k}] = {want_x.tolist()} and targets[{s}:{s + k}] = "
-                f"{want_y.tolist()}"
+        for m in (n_iters - 1, n_iters + 1):
+            if got == chunk_plan(inputs, targets, k) * m:
+                raise named(
+                    "train_passes_off_by_one",
+                    f"{text}: the right chunks, for {m} pass{'es' if m != 1 else ''} instead of "
+                    f"n_iters = {n_iters}",
+                )
+    else:
+        j = next(j for j in range(len(got)) if j >= len(want) or got[j] != want[j])
+        nc = len(want) // n_iters
+        p, c = divmod(j, nc)
+        s = c * k
+        text = f"call {j + 1} (pass {p + 1}, chunk {c + 1}) {label} got inputs {got[j][0]} and "
+        text += f"targets {got[j][1]}"
+        if j < len(want):
+            text += (
+                f"; chunk {c + 1} is inputs[{s}:{s + k}] = {want[j][0]} and "
+                f"targets[{s}:{s + k}] = {want[j][1]}"
             )
-            short_x, short_y = inputs[s : s + k - 1], targets[s : s + k - 1]
-            if np.array_equal(x, short_x) and np.array_equal(y, short_y):
-                raise named("train_chunk_off_by_one", text)
-            raise Fail(f"{text}.")
+        else:
+            text += f", after the {len(want)} calls of {n_iters} passes"
+        if crash is not None:
+            text += f" (then {str(crash).rstrip('.')})"
+    found = [
+        m
+        for m in CHUNK_MISTAKES
+        if fits(chunk_plan(inputs, targets, k, m) * n_iters)
+        and all(chunk_plan(*case, m) == chunk_plan(*case) for case in earlier)
+    ]
+    if len(found) == 1:
+        raise named(found[0], text)
+    if found:
+        both = "; or ".join(MISTAKES[m].cause for m in found)
+        raise Fail(f"{text}: the calls fit more than one mistake: {both}.")
+    raise Fail(
+        f"{text}; each pass calls it on inputs[s : s + k] and targets[s : s + k] for "
+        "s = 0, k, 2k, ... (the last chunk may be shorter)."
+    )
+
+
+def check_calls(rec, inputs, targets, k, n_iters, label, earlier=()):
+    """Fail naming the first call of loss_and_grads that got the wrong chunk or state."""
+    check_chunks(rec, inputs, targets, k, n_iters, label, earlier)
+    starts = list(range(0, len(inputs), k))
+    prev_h = None
+    for j, (_, _, h_prev, h_last, *_) in enumerate(rec.calls):
+        p, c = divmod(j, len(starts))
+        where = f"call {j + 1} (pass {p + 1}, chunk {c + 1}) {label}"
         H = len(h_last)
         if h_prev.shape != (H,):
             raise Fail(f"{where} got h_prev of shape {h_prev.shape}; expected ({H},).")
@@ -242,6 +353,7 @@ class Scaled(Fail):
 SCALES = {  # mistake id -> whether c fits it in a case with nc chunks, chunk length k, length T
     "train_mean_over_chunks": lambda c, nc, k, T: abs(c - 1.0 / nc) < 1e-9,
     "train_mean_over_steps": lambda c, nc, k, T: abs(c - 1.0 / k) < 1e-9 or abs(c - 1.0 / T) < 1e-9,
+    "train_forgets_lr": lambda c, nc, k, T: abs(c - 1.0 / LR) < 1e-9,
 }
 
 
@@ -388,35 +500,44 @@ def check_losses(rec, losses, k, n_iters, T, label):
     raise Fail(f"{text}; losses[i] is the sum of the chunks' losses of pass i, before its step.")
 
 
-def short_run(fn, label, inputs, targets, k):
-    """Two passes: every call, every step and the losses compared with what they should be."""
+def short_run(fn, label, inputs, targets, k, earlier=()):
+    """Two passes: every call, every step and the losses compared with what they should be;
+    `earlier` the (inputs, targets, k) of the cases that passed."""
     _, _, params = hello_setup()
     start = copy.deepcopy(params)
     rec, n = Recorder(), 2
     copies = snapshot(inputs, targets)
-    out = call(
-        fn,
-        "train_chunked",
-        (rec, params, inputs, targets, k, LR, n),
-        case=label,
-        scale=LONG,
-    )
+    try:
+        out = call(
+            fn,
+            "train_chunked",
+            (rec, params, inputs, targets, k, LR, n),
+            case=label,
+            scale=LONG,
+        )
+    except Fail as crash:  # the chunks it got before it raised may tell why
+        check_chunks(rec, inputs, targets, k, n, label, earlier, crash)
+        raise
     unchanged("train_chunked", ("inputs", "targets"), (inputs, targets), copies, label)
-    got_params, losses = read(out, n, label)
-    check_calls(rec, inputs, targets, k, n, label)
+    if rec.calls:  # the chunks first: a wrong count of passes also miscounts the losses
+        check_calls(rec, inputs, targets, k, n, label, earlier)
+    got_params, losses = read(out, n, label, [c[5] for c in rec.calls])
+    check_calls(rec, inputs, targets, k, n, label, earlier)
     check_steps(rec, start, got_params, k, LR, n, len(inputs), label)
     check_losses(rec, losses, k, n, len(inputs), label)
 
 
 def body(fn):
     cases, first = [], None  # (c, chunks, k, T) of each case; the first Scaled
+    earlier = []  # (inputs, targets, k) of the cases run
     for label, inputs, targets, k in configs():
         c = 1.0
         try:
-            short_run(fn, label, inputs, targets, k)
+            short_run(fn, label, inputs, targets, k, earlier)
         except Scaled as fail:
             c, first = fail.c, first or fail
         cases.append((c, len(range(0, len(inputs), k)), k, len(inputs)))
+        earlier.append((inputs, targets, k))
     if first is not None:
         raise scaled_verdict(cases, first)
     X, Y, params = hello_setup()

@@ -465,6 +465,77 @@ def forgets_p(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
     return out
 
 
+def choice_size_for_p(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """Passes the probabilities to rng.choice positionally (after the vocabulary size)."""
+    rng = np.random.default_rng() if rng is None else rng
+    V = len(params["b_y"])
+    drawn, ix = [], seed_ix
+    while len(drawn) < n:
+        h = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+        logits = params["W_hy"] @ h + params["b_y"]
+        if top_k is not None and top_k < V:
+            logits = np.where(logits >= np.sort(logits)[V - top_k], logits, -np.inf)
+        if temperature == 0:
+            ix = int(np.argmax(logits))
+        else:
+            probs = softmax(logits / temperature)
+            ix = int(rng.choice(V, 1, probs)[0])  # the bug: probs lands on replace, not p
+        drawn.append(ix)
+    return drawn
+
+
+def draws_a_probability(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """rng.choice(probs): picks one of the probabilities, then rounds it to an 'index'."""
+    rng = rng or np.random.default_rng()
+    out, ix = [], seed_ix
+    for _ in range(n):
+        h = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+        y = params["W_hy"] @ h + params["b_y"]
+        if top_k is not None and top_k < len(y):
+            y[np.argsort(y)[: len(y) - top_k]] = -np.inf
+        ix = int(np.argmax(y)) if temperature == 0 else rng.choice(softmax(y / temperature))
+        out.append(ix)
+    return out
+
+
+def keeps_size_one(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """Draws with size=1 and appends what comes back (an array of one index)."""
+    rng = np.random.default_rng(5) if rng is None else rng
+    V, ix, result = params["W_hy"].shape[0], seed_ix, []
+    for _ in range(n):
+        h = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+        y = params["W_hy"] @ h + params["b_y"]
+        if top_k is not None and top_k < V:
+            y = np.where(y >= np.sort(y)[-top_k], y, -np.inf)
+        if temperature == 0:
+            result.append(int(np.argmax(y)))
+            ix = result[-1]
+            continue
+        choice = rng.choice(V, size=1, p=softmax(y / temperature))
+        result.append(choice)
+        ix = int(choice[0])
+    return result
+
+
+def top_k_zeros_the_rest(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """Multiplies the logits by a 0/1 mask of the top k: the others become 0, not -inf."""
+    rng = np.random.default_rng() if rng is None else rng
+    out, ix = [], seed_ix
+    for _ in range(n):
+        h = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+        y = params["W_hy"] @ h + params["b_y"]
+        if top_k is not None:
+            mask = np.zeros_like(y)
+            mask[np.argsort(y)[::-1][:top_k]] = 1.0
+            y = y * mask
+        if temperature == 0:
+            ix = int(np.argmax(y))
+        else:
+            ix = int(rng.choice(len(y), p=softmax(y / temperature)))
+        out.append(ix)
+    return out
+
+
 SWITCHED = [
     "sample_fixed_rng",
     "sample_seed_not_fed",
@@ -495,5 +566,9 @@ TAGGED = [(partial(buggy, mistake=m), m) for m in SWITCHED] + [
     (returns_distributions, "sample_returns_distribution"),
     (n_plus_one, "sample_n_plus_one"),
     (forgets_p, "sample_uniform"),
+    (choice_size_for_p, "sample_choice_p_positional"),
+    (draws_a_probability, "sample_choice_of_p"),
+    (keeps_size_one, "sample_draw_arrays"),
+    (top_k_zeros_the_rest, "sample_top_k_masked_zero"),
 ]
 BUGS = [(fn, MISTAKES[m].cause, m) for fn, m in TAGGED]

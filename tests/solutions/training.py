@@ -285,6 +285,147 @@ def loss_per_step(loss_and_grads, params, inputs, targets, k, lr, n_iters):
     return params, losses
 
 
+def stops_a_chunk_early(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """A while loop that goes on only while a whole chunk lies ahead: the last is skipped."""
+    losses = []
+    for _ in range(n_iters):
+        h, s, total_loss = np.zeros(params["W_hh"].shape[0]), 0, 0.0
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        while s + k < len(inputs):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+            s += k
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def every_window(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """A window of k steps at every position t, the state passed from window to window."""
+    losses = []
+    for _ in range(n_iters):
+        h, total_loss, acc = np.zeros(params["W_hh"].shape[0]), 0.0, None
+        for t in range(len(inputs) - k + 1):
+            loss, g, h = loss_and_grads(params, inputs[t : t + k], targets[t : t + k], h)
+            total_loss += loss
+            acc = g if acc is None else {n: acc[n] + g[n] for n in acc}
+        params = {n: params[n] - lr * acc[n] for n in params}
+        losses.append(total_loss)
+    return params, losses
+
+
+def inclusive_end(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """The chunk's last index computed, then sliced as if the end of a slice were included."""
+    T, losses = len(inputs), []
+    for _ in range(n_iters):
+        h, total_loss = np.zeros(params["W_hh"].shape[0]), 0.0
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, T, k):
+            last = min(s + k, T - 1)
+            loss, grads, h = loss_and_grads(params, inputs[s : last + 1], targets[s : last + 1], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def next_character_targets(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Takes each chunk's targets from the position after its inputs (shifts them twice)."""
+    starts = list(range(0, len(inputs), k))
+    xs = [inputs[s : s + k] for s in starts]
+    ys = [targets[s + 1 :][:k] for s in starts]
+    losses = []
+    for _ in range(n_iters):
+        h, total_loss = np.zeros(params["W_hh"].shape[0]), 0.0
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for x, y in zip(xs, ys, strict=True):
+            loss, grads, h = loss_and_grads(params, x, y, h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def slice_to_k(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Slices every chunk as inputs[s:k]: right for the first chunk only."""
+    losses = []
+    for _ in range(n_iters):
+        h, total_loss = np.zeros(params["W_hh"].shape[0]), 0.0
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s:k], targets[s:k], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def step_without_lr(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Subtracts the summed gradients themselves: lr is never used."""
+    losses = []
+    for _ in range(n_iters):
+        h, chunk_losses, sums = np.zeros(len(params["b_h"])), [], {}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            chunk_losses.append(loss)
+            for n, g in grads.items():
+                sums[n] = sums.get(n, 0) + g
+        params = {n: w - sums[n] for n, w in params.items()}
+        losses.append(sum(chunk_losses))
+    return params, losses
+
+
+def counts_passes_from_one(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Numbers the passes 1..n_iters, but with range(1, n_iters): one pass too few."""
+    losses = []
+    for _ in range(1, n_iters):
+        h, total_loss = np.zeros(params["W_hh"].shape[0]), 0.0
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(total_loss)
+    return params, losses
+
+
+def logs_every_chunk(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Appends each chunk's loss to the history, as a training log would."""
+    history = []
+    for _ in range(n_iters):
+        h = np.zeros(params["W_hh"].shape[0])
+        total = {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            history.append(loss)
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            params[n] -= lr * total[n]
+    return params, history
+
+
+def returns_losses_first(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """The right loop, returning (losses, params)."""
+    params, losses = train_chunked(loss_and_grads, params, inputs, targets, k, lr, n_iters)
+    return losses, params
+
+
 SWITCHED = [
     "train_update_each_chunk",
     "train_last_chunk_grads",
@@ -308,5 +449,14 @@ TAGGED = [(partial(buggy, mistake=m), m) for m in SWITCHED] + [
     (mean_over_time, "train_mean_over_steps"),
     (loss_sum_not_reset, "train_losses_not_reset"),
     (loss_per_step, "train_losses_averaged"),
+    (stops_a_chunk_early, "train_drops_last_chunk"),
+    (every_window, "train_sliding_windows"),
+    (inclusive_end, "train_chunk_overlap"),
+    (next_character_targets, "train_targets_shifted"),
+    (slice_to_k, "train_slice_end_k"),
+    (step_without_lr, "train_forgets_lr"),
+    (counts_passes_from_one, "train_passes_off_by_one"),
+    (logs_every_chunk, "train_chunk_losses_listed"),
+    (returns_losses_first, "train_returns_swapped"),
 ]
 BUGS = [(fn, MISTAKES[m].cause, m) for fn, m in TAGGED]

@@ -127,6 +127,10 @@ def bptt(params, inputs, targets, h_prev, bug=None):
         order = range(T) if bug == "W_xh_fancy_last" else range(T - 1, -1, -1)
         for t in order:  # the write that comes last stays
             grads["W_xh"][:, inputs[t]] = dhraws[t]
+    if bug == "loss_sign":
+        loss = -loss
+    if bug == "dW_hh_transposed":
+        grads["W_hh"] = grads["W_hh"].T
     if bug in ("mean_loss", "mean_all"):
         loss /= T
     if bug == "loss_mean_vocab":
@@ -205,6 +209,10 @@ MISTAKES = catalogue(
     h_last_is_h_prev="h_last is h_prev; it is the state after the last step, h_T",
     h_last_is_first="h_last is h_1; it is the state after the last step, h_T",
     no_tanh="the tanh is missing from the forward pass: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)",
+    loss_sign="the loss has the wrong sign: it is minus the log-probability of the targets, "
+    "-ln p_t[target_t], summed over the steps (a positive number)",
+    dW_hh_transposed="dW_hh is transposed: step t adds dhraw_t h_{t-1}^T, np.outer(dhraw_t, "
+    "h_{t-1}), whose row i belongs to unit i",
     dy_at_input="dy_t subtracts 1 at the input's index; the one-hot in dy_t = p_t - "
     "onehot(target_t) is the target's (targets[t], not inputs[t])",
     dW_hy_h_prev="dW_hy uses the previous state h_{t-1}; step t adds dy_t h_t^T, with the state "

@@ -106,6 +106,10 @@ MISTAKES = {
         fw_h_transposed="h is transposed: for a batch it has one row per example, (B, H)",
         fw_weights_swapped="W_xh and W_hh are swapped: the input term is W_xh x and the "
         "recurrent term W_hh h_prev (in rows x @ W_xh.T + h_prev @ W_hh.T)",
+        fw_both_transposed="W_xh and W_hh are both used transposed: h = tanh(W_xh x + W_hh "
+        "h_prev + b_h), in rows x @ W_xh.T + h_prev @ W_hh.T + b_h",
+        fw_input_outside_tanh="W_xh x is added after the tanh; it belongs inside: "
+        "h = tanh(W_xh x + W_hh h_prev + b_h)",
         fw_batch_rows_skipped="rows of a batch are left at zero: the loop over the batch skips "
         "examples (range(1, B) skips the first, row 0; range(B - 1) the last); it must visit "
         "every row, range(B)",
@@ -171,6 +175,8 @@ FORWARD_SIMS = {
     "fw_relu": _fw(lambda *a: np.maximum(0.0, _affine(*a))),
     "fw_bias_outside_tanh": _fw(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx.T + h @ Wh.T) + b),
     "fw_recurrence_outside_tanh": _fw(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx.T + b) + h @ Wh.T),
+    "fw_both_transposed": _fw(lambda x, h, Wx, Wh, b: np.tanh(x @ Wx + h @ Wh + b)),
+    "fw_input_outside_tanh": _fw(lambda x, h, Wx, Wh, b: np.tanh(h @ Wh.T + b) + x @ Wx.T),
     "fw_weights_swapped": _fw(lambda x, h, Wx, Wh, b: np.tanh(x @ Wh.T + h @ Wx.T + b)),
 }
 

@@ -365,6 +365,59 @@ def bptt_fancy_rows(params, inputs, targets, h_prev):
     return loss, grads, Hs[T]
 
 
+def bptt_log_likelihood(params, inputs, targets, h_prev):
+    """Dicts indexed by t; the loss summed as the log-likelihood, its sign lost."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    hs, ps, loss = {-1: h_prev}, {}, 0.0
+    for t, (ix, tg) in enumerate(zip(inputs, targets, strict=True)):
+        hs[t] = np.tanh(W_xh[:, ix] + W_hh @ hs[t - 1] + b_h)
+        y = W_hy @ hs[t] + b_y
+        logp = y - y.max() - np.log(np.sum(np.exp(y - y.max())))
+        ps[t] = np.exp(logp)
+        loss += logp[tg]  # the log-likelihood of the target
+    grads = {k: np.zeros_like(v) for k, v in params.items()}
+    carry = np.zeros_like(h_prev)
+    for t in sorted(ps, reverse=True):
+        dy = ps[t] - np.eye(len(b_y))[targets[t]]
+        grads["W_hy"] += np.outer(dy, hs[t])
+        grads["b_y"] += dy
+        dhraw = (1 - hs[t] ** 2) * (W_hy.T @ dy + carry)
+        grads["W_xh"][:, inputs[t]] += dhraw
+        grads["W_hh"] += np.outer(dhraw, hs[t - 1])
+        grads["b_h"] += dhraw
+        carry = W_hh.T @ dhraw
+    return loss, grads, hs[len(inputs) - 1]
+
+
+def bptt_outer_reversed(params, inputs, targets, h_prev):
+    """Rows as time steps, dW_hh's product written the other way round."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    T, V = len(inputs), len(b_y)
+    X = np.eye(V)[inputs]
+    Hs = [h_prev]
+    for t in range(T):
+        Hs.append(np.tanh(X[t] @ W_xh.T + Hs[t] @ W_hh.T + b_h))
+    Hs = np.array(Hs)
+    Y = Hs[1:] @ W_hy.T + b_y
+    P = np.exp(Y - Y.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    loss = -np.sum(np.log(P[np.arange(T), targets]))
+    dY = P - np.eye(V)[targets]
+    draw = np.zeros((T, len(b_h)))
+    nxt = np.zeros_like(b_h)
+    for t in reversed(range(T)):
+        draw[t] = (1 - Hs[t + 1] ** 2) * (dY[t] @ W_hy + nxt)
+        nxt = draw[t] @ W_hh
+    grads = {
+        "W_xh": draw.T @ X,
+        "W_hh": Hs[:-1].T @ draw,  # (H, T) @ (T, H): the states' side first
+        "W_hy": dY.T @ Hs[1:],
+        "b_h": draw.sum(axis=0),
+        "b_y": dY.sum(axis=0),
+    }
+    return loss, grads, Hs[-1]
+
+
 def bptt_float32(params, inputs, targets, h_prev):
     """The reference loop on float32 copies of everything ("faster")."""
     p32 = {k: np.asarray(v, dtype=np.float32) for k, v in params.items()}
@@ -442,6 +495,8 @@ BUGS = (
         (bptt_list_wraps, "hs_wrap"),
         (bptt_assign, "assign_not_accumulate"),
         (bptt_fancy_rows, "W_xh_fancy_index"),
+        (bptt_log_likelihood, "loss_sign"),
+        (bptt_outer_reversed, "dW_hh_transposed"),
         (bptt_float32, "bptt_float32"),
         (bptt_two_mistakes, "W_hh_with_h_t"),
         (overflow_log, "softmax_overflow"),

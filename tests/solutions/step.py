@@ -246,6 +246,17 @@ def fw_batch_first_state(x, h_prev, W_xh, W_hh, b_h):
     return h, (x, h_prev, W_xh, W_hh, h)
 
 
+def fw_both_transposed(x, h_prev, W_xh, W_hh, b_h):
+    """Rows multiplied by the weights as stored: both on the wrong side (runs where D = H)."""
+    h = np.tanh(x @ W_xh + h_prev @ W_hh + b_h)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_input_outside(x, h_prev, W_xh, W_hh, b_h):
+    h = np.tanh(np.matmul(h_prev, W_hh.T) + b_h) + np.matmul(x, W_xh.T)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
 FORWARD_BUGS = [
     (fw_no_tanh, "fw_no_tanh"),
     (fw_W_hh_transposed, "fw_W_hh_transposed"),
@@ -258,6 +269,8 @@ FORWARD_BUGS = [
     (fw_columns_transposed_back, "fw_bias_broadcast"),
     (fw_batch_first_state, "fw_batch_rows"),
     (fw_swapped_weights, "fw_weights_swapped"),
+    (fw_both_transposed, "fw_both_transposed"),
+    (fw_input_outside, "fw_input_outside_tanh"),
     (fw_batch_loop_skips_last, "fw_batch_rows_skipped"),
     (fw_in_place, "fw_in_place"),
     (fw_no_cache, "fw_no_cache"),

@@ -32,6 +32,9 @@ def cases(step, sequence, sampler, training, ex):
     for f, key in step.BACKWARD_BUGS:
         check = partial(ex.check_step_backward, step.rnn_step_forward, f)
         out.append((f"step_backward {f.__name__}", check, key, False))
+    for (fw, bw), key in step.BACKWARD_PAIR_BUGS:  # a backward that needs its own forward
+        check = partial(ex.check_step_backward, fw, bw)
+        out.append((f"step_backward {bw.__name__}", check, key, False))
     for module, check, quiet in (
         (sequence, ex.check_loss_and_grads, True),
         (sampler, ex.check_sample, True),

@@ -70,7 +70,7 @@ def test_a_smaller_step_is_measured_not_named():
     result = check_training(scaled(0.7))
     assert not result.passed and result.cause is None
     assert result.message.startswith('step 1 (after pass 1) on "hell" -> "ello" with k = 2')
-    assert "in the three cases the step is 0.7, 0.7, 0.7 times the SGD step" in result.message
+    assert "in the four cases the step is 0.7, 0.7, 0.7, 0.7 times the SGD step" in result.message
 
 
 def test_half_the_step_is_not_taken_for_averaging():
@@ -78,7 +78,7 @@ def test_half_the_step_is_not_taken_for_averaging():
     tells it apart: no cause is named."""
     result = check_training(scaled(0.5))
     assert not result.passed and result.cause is None
-    assert "0.5, 0.5, 0.5 times" in result.message
+    assert "0.5, 0.5, 0.5, 0.5 times" in result.message
 
 
 def test_the_losses_hint_only_when_the_losses_are_wrong():
@@ -162,5 +162,97 @@ def test_a_loop_that_raises_is_told_which_chunk_it_got_first():
 
 def test_a_step_without_lr_is_named_across_the_cases():
     result = check_training(S.step_without_lr)
-    assert "in the three cases the step is 3.33333, 3.33333, 3.33333 times" in result.message
+    assert (
+        "in the four cases the step is 3.33333, 3.33333, 3.33333, 3.33333 times" in result.message
+    )
     assert result.cause == "train_forgets_lr"
+
+
+def max_summed_gradients(inputs, targets, k, scale):
+    """For the two passes of the reference from init_params(4, 3, rng=0, scale=scale): the
+    largest |entry|, the global norm and the largest parameter norm of the summed gradients."""
+    _, _, params = T.hello_setup(scale)
+    out = []
+    for _ in range(2):
+        _, grads, _ = chunked_loss_and_grads(params, inputs, targets, np.zeros(3), k)
+        g = np.concatenate([grads[n].ravel() for n in T.NAMES])
+        out.append(
+            (np.max(np.abs(g)), np.linalg.norm(g), max(np.linalg.norm(grads[n]) for n in grads))
+        )
+        params = {n: params[n] - T.LR * grads[n] for n in T.NAMES}
+    return out
+
+
+def test_the_last_short_run_has_gradients_a_clip_at_5_acts_on():
+    """The first three short runs never reach 5 in any entry (min-char-rnn's clip would pass
+    them); the last one has entries above 10 in both passes (80.3 and 15.2), and its global and
+    per-parameter norms exceed 5 in both, so a clip at 5 acts twice whichever way it clips."""
+    *small, (label, X, Y, k, scale) = T.configs()
+    assert (T.CLIP_TEXT, T.CLIP_K, T.CLIP_SCALE) == ("hello" * 4, 4, 2.0)
+    assert "scale=2)" in label and [len(X[s : s + k]) for s in range(0, len(X), k)] == [
+        4,
+        4,
+        4,
+        4,
+        3,
+    ]
+    for _, x, y, kk, sc in small:
+        assert all(entry < 5 and norm < 5 for entry, norm, _ in max_summed_gradients(x, y, kk, sc))
+    (e1, n1, p1), (e2, n2, p2) = max_summed_gradients(X, Y, k, scale)
+    assert e1 > 80 and e2 > 15  # 80.27 and 15.18
+    assert min(n1, n2, p1, p2) > 10
+
+
+def clipping(c, how):
+    """The reference loop, the summed gradients clipped at c entrywise or by the global norm."""
+
+    def loop(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+        losses = []
+        for _ in range(n_iters):
+            h, total_loss = np.zeros(3), 0.0
+            total = {n: np.zeros_like(w) for n, w in params.items()}
+            for s in range(0, len(inputs), k):
+                loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+                total_loss += loss
+                for n in total:
+                    total[n] += grads[n]
+            norm = np.sqrt(sum(np.sum(g**2) for g in total.values()))
+            for n in params:
+                g = np.clip(total[n], -c, c) if how == "entrywise" else total[n] * min(1, c / norm)
+                params[n] -= lr * g
+            losses.append(total_loss)
+        return params, losses
+
+    return loop
+
+
+@pytest.mark.parametrize("c", [0.5, 1, 5, 10, 50])
+def test_an_entrywise_clip_is_named_with_the_c_measured(c):
+    result = check_training(clipping(c, "entrywise"))
+    assert result.cause == "train_clipped", result.message
+    assert f"is -lr * np.clip(g, -c, c) with c = {c:g} on every entry" in result.message
+
+
+@pytest.mark.parametrize("c", [1, 5, 10])
+def test_a_norm_clip_is_named_when_it_acts_on_both_steps(c):
+    result = check_training(clipping(c, "norm"))
+    assert result.cause == "train_clipped_norm", result.message
+    assert f"(the global norm clipped): the steps are -lr times vectors of norm {c:g}" in (
+        result.message
+    )
+
+
+def test_a_norm_clip_acting_once_is_a_scaled_step_not_a_cause():
+    """A norm clip at 50 acts on step 1 of the last run only: one scaled step is all there is
+    to see, and a scaled step names nothing; a clip that never acts (at 200) is not seen."""
+    result = check_training(clipping(50, "norm"))
+    assert not result.passed and result.cause is None
+    assert "in the four cases the step is 1, 1, 1, 0.4368" in result.message
+    assert check_training(clipping(200, "norm")).passed
+
+
+def test_min_char_rnns_clip_is_told_by_the_entry_it_clipped():
+    result = check_training(S.clips_like_min_char_rnn)
+    assert result.message.startswith('step 1 (after pass 1) on "hellohellohellohell"')
+    assert "with c = 5 on every entry" in result.message
+    assert "moves W_xh[0, 0] by 1.5 = -lr * (-5), where -lr * g is 24.08" in result.message

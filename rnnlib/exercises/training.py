@@ -12,8 +12,10 @@ The check hands the loop rnnlib's loss_and_grads through a recorder, so it sees 
 state and set of parameters the loop passes, and every loss and gradient it gets back: the
 parameters of consecutive passes give each step the loop took, which is compared with
 -lr * (the summed gradients) and, when it is not that, with the steps of typical mistakes
-(no step, uphill, one chunk's gradients, a scaled step, Adagrad, momentum, ...); the losses it
-returns are compared with the losses loss_and_grads gave it.
+(no step, uphill, one chunk's gradients, a scaled step, Adagrad, momentum, gradients clipped
+entry by entry or by their norm, ...); the losses it returns are compared with the losses
+loss_and_grads gave it. The last short run starts from larger weights on a longer text, so that
+its summed gradients are large (entries far above 5): a clip at min-char-rnn's 5 acts there.
 """
 
 import copy
@@ -30,25 +32,35 @@ K, LR, N_ITERS = 2, 0.3, 200  # the notebook's run: chunks of 2 steps, SGD, 200 
 INIT_SCALE, INIT_SEED = 0.1, 0  # init_params(V, H, rng=0, scale=0.1)
 TARGET_LOSS = 0.05  # the loss the loop must reach on "hello" (the reference reaches 0.014)
 LONG = 5.0  # one call of the student's loop may take 5 x TIMEOUT seconds
+CLIP_TEXT, CLIP_K, CLIP_SCALE = "hello" * 4, 4, 2.0  # the short run with large gradients
 NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 
 
-def hello_setup():
-    """inputs "hell", targets "ello" as indices over [h, e, l, o], and the initial params."""
+def hello_setup(scale=INIT_SCALE):
+    """inputs "hell", targets "ello" as indices over [h, e, l, o], and the initial params
+    (init_params(4, 3, rng=0, scale=scale))."""
     v = hello.vocab()
-    params = init_params(len(v), hello.HIDDEN_SIZE, rng=INIT_SEED, scale=INIT_SCALE)
+    params = init_params(len(v), hello.HIDDEN_SIZE, rng=INIT_SEED, scale=scale)
     return v.encode(hello.INPUTS), v.encode(hello.TARGETS), params
 
 
 def configs():
-    """Short runs (2 passes) whose every call is compared: (label, inputs, targets, k)."""
+    """Short runs (2 passes) whose every call is compared: (label, inputs, targets, k, scale),
+    each from init_params(4, 3, rng=0, scale=scale). The last one's summed gradients have entries
+    far above 5 (up to 80 in pass 1, 15 in pass 2), so that a clip at 5 acts."""
     v = hello.vocab()
     X, Y, _ = hello_setup()
     X6, Y6 = v.encode("helloh"), v.encode("ellohe")
+    XL, YL = v.encode(CLIP_TEXT[:-1]), v.encode(CLIP_TEXT[1:])
+    long_label = (
+        f'on "{CLIP_TEXT[:-1]}" -> "{CLIP_TEXT[1:]}" with k = {CLIP_K} (chunks of 4, 4, 4, 4 and '
+        f"3; large gradients: from init_params(4, 3, rng=0, scale={CLIP_SCALE:g}))"
+    )
     return [
-        ('on "hell" -> "ello" with k = 2 (chunks of 2 and 2)', X, Y, 2),
-        ('on "helloh" -> "ellohe" with k = 4 (chunks of 4 and 2)', X6, Y6, 4),
-        ('on "hell" -> "ello" with k = 5 (one chunk: full BPTT)', X, Y, 5),
+        ('on "hell" -> "ello" with k = 2 (chunks of 2 and 2)', X, Y, 2, INIT_SCALE),
+        ('on "helloh" -> "ellohe" with k = 4 (chunks of 4 and 2)', X6, Y6, 4, INIT_SCALE),
+        ('on "hell" -> "ello" with k = 5 (one chunk: full BPTT)', X, Y, 5, INIT_SCALE),
+        (long_label, XL, YL, CLIP_K, CLIP_SCALE),
     ]
 
 
@@ -116,6 +128,12 @@ MISTAKES = catalogue(
     train_adaptive="each entry moves by the same amount whatever the size of its gradient: "
     "the step is normalised per entry (as Adam or RMSprop do); the contract is plain SGD, "
     "params[name] -= lr * grads[name]",
+    train_clipped="the step clips the gradients entry by entry (to [-c, c], as min-char-rnn's "
+    "np.clip(dparam, -5, 5, out=dparam) does); the contract is a plain step params[name] -= lr * "
+    "grads[name] with the summed gradients as they are",
+    train_clipped_norm="the step clips the gradients by their norm (scales them down to norm c "
+    "when their norm exceeds c); the contract is a plain step params[name] -= lr * grads[name] "
+    "with the summed gradients as they are",
     train_momentum="the step carries a share of the previous step (momentum); the contract is "
     "plain SGD, params[name] -= lr * grads[name]",
     train_grads_not_reset="the gradients are summed across passes: the sum is not reset at the "
@@ -362,7 +380,8 @@ def scaled_verdict(cases, first):
     is named when its rule fits every case, and no other's does."""
     fits = [m for m, rule in SCALES.items() if all(rule(*case) for case in cases)]
     seen = ", ".join(f"{c:.6g}" for c, *_ in cases)
-    text = f"{str(first).rstrip('.')}; in the three cases the step is {seen} times the SGD step"
+    count = {3: "three", 4: "four"}.get(len(cases), str(len(cases)))
+    text = f"{str(first).rstrip('.')}; in the {count} cases the step is {seen} times the SGD step"
     if len(fits) == 1:
         return named(fits[0], text)
     return Fail(f"{text}: the step is params[name] -= lr * grads[name] with lr as given.")
@@ -425,6 +444,10 @@ def check_steps(rec, start, got_params, k, lr, n_iters, T, label):
         raise named("train_sign", f"{text} is +lr * (the summed gradients)")
     if nc > 1 and near(steps[i], -lr * last[i]):
         raise named("train_last_chunk_grads", f"{text} is -lr times the gradients of chunk {nc}")
+    clipped = clip_fit(steps, G, lr, got_params)
+    if clipped is not None:
+        cause, how = clipped
+        raise named(cause, f"{text} {how}")
     if c is not None and abs(c) > 1e-12:
         raise Scaled(f"{text} is {c:.6g} times the SGD step -lr * (the summed gradients)", c)
     big = np.abs(G[0]) > 1e-2
@@ -460,6 +483,78 @@ def check_steps(rec, start, got_params, k, lr, n_iters, T, label):
         "takes one step params[name] -= lr * grads[name] with the gradients summed over its "
         "chunks."
     )
+
+
+def clip_groups(params, how):
+    """The flat indices of the groups a clip acts on: each entry, each parameter, or all."""
+    if how == "entrywise":
+        return None
+    if how == "globally":
+        return [np.arange(len(flat(params)))]
+    sizes = np.cumsum([0] + [np.size(params[n]) for n in NAMES])
+    return [np.arange(a, b) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
+
+
+def clipped_by(g, c, groups):
+    """g clipped to [-c, c] entry by entry (groups None), else each group scaled down to norm c."""
+    if groups is None:
+        return np.clip(g, -c, c)
+    out = g.copy()
+    for idx in groups:
+        norm = float(np.linalg.norm(g[idx]))
+        if norm > c:
+            out[idx] = g[idx] * (c / norm)
+    return out
+
+
+def clip_fit(steps, G, lr, params):
+    """(mistake id, what was measured) if every step of the run is -lr * (the summed gradients
+    clipped at one c), else None. The clip is entry by entry (np.clip), by the global norm, or by
+    each parameter's norm; c is measured: the largest size of a group (an entry, all, or a
+    parameter) in the steps. Entrywise, the clip must act on an entry and leave a nonzero entry
+    as it was (else the step is only the signs of g); by norm, it must act twice, so that two
+    measurements agree on c (one scaled step alone is a scaled step)."""
+    us = [-s / lr for s in steps]
+    for how in ("entrywise", "globally", "per parameter"):
+        groups = clip_groups(params, how)
+        if groups is None:
+            sizes, gsizes = [np.abs(u) for u in us], [np.abs(g) for g in G]
+        else:
+            sizes = [np.array([np.linalg.norm(u[i]) for i in groups]) for u in us]
+            gsizes = [np.array([np.linalg.norm(g[i]) for i in groups]) for g in G]
+        c = max(float(np.max(x)) for x in sizes)
+        if not c > 0 or not all(
+            near(u, clipped_by(g, c, groups)) for u, g in zip(us, G, strict=True)
+        ):
+            continue
+        acted = sum(int(np.sum(x > c * (1 + 1e-6))) for x in gsizes)
+        kept = sum(int(np.sum((x < c * (1 - 1e-6)) & (x > 1e-12 * c))) for x in gsizes)
+        if (acted < 2 and how != "entrywise") or (how == "entrywise" and (not acted or not kept)):
+            continue
+        i = next(i for i in range(len(G)) if np.max(gsizes[i]) > c * (1 + 1e-6))
+        if how == "entrywise":
+            name, index, j = largest(us[i], G[i], params)
+            return "train_clipped", (
+                f"is -lr * np.clip(g, -c, c) with c = {c:.6g} on every entry, g the summed "
+                f"gradients: step {i + 1} moves {name}{index} by {-lr * us[i][j]:.6g} = -lr * "
+                f"({us[i][j]:.6g}), where -lr * g is {-lr * G[i][j]:.6g}, while the entries of g "
+                f"smaller than {c:.6g} in size move by -lr * g"
+            )
+        norms = " and ".join(
+            f"{float(np.max(x)):.6g} in step {j + 1}" for j, x in enumerate(gsizes)
+        )
+        if how == "globally":
+            return "train_clipped_norm", (
+                f"is -lr * g * min(1, c / |g|) with c = {c:.6g}, g all the summed gradients as "
+                f"one vector (the global norm clipped): the steps are -lr times vectors of norm "
+                f"{c:.6g}, where |g| is {norms}"
+            )
+        return "train_clipped_norm", (
+            f"is -lr * g * min(1, c / |g|) with c = {c:.6g}, g each parameter's summed "
+            f"gradients (each parameter's norm clipped): a parameter whose |g| exceeds {c:.6g} "
+            f"moves by -lr times a vector of norm {c:.6g}; the largest |g| is {norms}"
+        )
+    return None
 
 
 def largest(a, b, params):
@@ -500,10 +595,11 @@ def check_losses(rec, losses, k, n_iters, T, label):
     raise Fail(f"{text}; losses[i] is the sum of the chunks' losses of pass i, before its step.")
 
 
-def short_run(fn, label, inputs, targets, k, earlier=()):
-    """Two passes: every call, every step and the losses compared with what they should be;
-    `earlier` the (inputs, targets, k) of the cases that passed."""
-    _, _, params = hello_setup()
+def short_run(fn, label, inputs, targets, k, earlier=(), scale=INIT_SCALE):
+    """Two passes from init_params(4, 3, rng=0, scale=scale): every call, every step and the
+    losses compared with what they should be; `earlier` the (inputs, targets, k) of the cases
+    that passed."""
+    _, _, params = hello_setup(scale)
     start = copy.deepcopy(params)
     rec, n = Recorder(), 2
     copies = snapshot(inputs, targets)
@@ -530,10 +626,10 @@ def short_run(fn, label, inputs, targets, k, earlier=()):
 def body(fn):
     cases, first = [], None  # (c, chunks, k, T) of each case; the first Scaled
     earlier = []  # (inputs, targets, k) of the cases run
-    for label, inputs, targets, k in configs():
+    for label, inputs, targets, k, scale in configs():
         c = 1.0
         try:
-            short_run(fn, label, inputs, targets, k, earlier)
+            short_run(fn, label, inputs, targets, k, earlier, scale)
         except Scaled as fail:
             c, first = fail.c, first or fail
         cases.append((c, len(range(0, len(inputs), k)), k, len(inputs)))
@@ -558,8 +654,9 @@ def body(fn):
     return (
         "Every call of loss_and_grads got the right chunk and state, every step was -lr times "
         "the gradients summed over the pass, and the losses the sums of the chunks' losses, in "
-        "three short runs (chunks of 2 + 2, 4 + 2 and one "
-        f"chunk); the full run reaches a loss of {final:.3f}, below the target {TARGET_LOSS} "
+        "four short runs (chunks of 2 + 2, 4 + 2, one chunk, and 4 + 4 + 4 + 4 + 3 from larger "
+        "weights, whose gradients exceed 5); the full run reaches a loss of "
+        f"{final:.3f}, below the target {TARGET_LOSS} "
         f"and far below 2 ln 2 = {hello.memoryless_floor():.2f}, the best a net without memory "
         "can do on hello."
     )

@@ -426,6 +426,69 @@ def returns_losses_first(loss_and_grads, params, inputs, targets, k, lr, n_iters
     return losses, params
 
 
+def clips_like_min_char_rnn(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """min-char-rnn's clip: np.clip(dparam, -5, 5, out=dparam) on the summed gradients."""
+    losses = []
+    for _ in range(n_iters):
+        hprev, total_loss = np.zeros(params["W_hh"].shape[0]), 0.0
+        dW_xh, dW_hh, dW_hy = (np.zeros_like(params[n]) for n in ("W_xh", "W_hh", "W_hy"))
+        db_h, db_y = np.zeros_like(params["b_h"]), np.zeros_like(params["b_y"])
+        for s in range(0, len(inputs), k):
+            loss, g, hprev = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], hprev)
+            total_loss += loss
+            dW_xh += g["W_xh"]
+            dW_hh += g["W_hh"]
+            dW_hy += g["W_hy"]
+            db_h += g["b_h"]
+            db_y += g["b_y"]
+        for dparam in [dW_xh, dW_hh, dW_hy, db_h, db_y]:
+            np.clip(dparam, -5, 5, out=dparam)  # mitigate exploding gradients
+        for n, dparam in zip(
+            ["W_xh", "W_hh", "W_hy", "b_h", "b_y"], [dW_xh, dW_hh, dW_hy, db_h, db_y], strict=True
+        ):
+            params[n] -= lr * dparam
+        losses.append(total_loss)
+    return params, losses
+
+
+def clips_the_global_norm(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Scales the summed gradients down to norm 5 when their norm (all of them) exceeds 5."""
+    max_norm, losses = 5.0, []
+    for _ in range(n_iters):
+        h, total_loss, total = np.zeros(params["W_hh"].shape[0]), 0.0, None
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            total = grads if total is None else {n: total[n] + grads[n] for n in total}
+        norm = np.sqrt(sum(np.sum(g**2) for g in total.values()))
+        if norm > max_norm:
+            total = {n: g * (max_norm / norm) for n, g in total.items()}
+        params = {n: params[n] - lr * total[n] for n in params}
+        losses.append(total_loss)
+    return params, losses
+
+
+def clips_each_norm(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Clips each parameter's summed gradient to norm 5 (np.linalg.norm per matrix)."""
+    losses = []
+    for _ in range(n_iters):
+        h = np.zeros(params["W_hh"].shape[0])
+        total_loss, total = 0.0, {n: np.zeros_like(w) for n, w in params.items()}
+        for s in range(0, len(inputs), k):
+            loss, grads, h = loss_and_grads(params, inputs[s : s + k], targets[s : s + k], h)
+            total_loss += loss
+            for n in total:
+                total[n] += grads[n]
+        for n in params:
+            g = total[n]
+            norm = np.linalg.norm(g)
+            if norm > 5:
+                g = g * 5 / norm
+            params[n] -= lr * g
+        losses.append(total_loss)
+    return params, losses
+
+
 SWITCHED = [
     "train_update_each_chunk",
     "train_last_chunk_grads",
@@ -458,5 +521,8 @@ TAGGED = [(partial(buggy, mistake=m), m) for m in SWITCHED] + [
     (counts_passes_from_one, "train_passes_off_by_one"),
     (logs_every_chunk, "train_chunk_losses_listed"),
     (returns_losses_first, "train_returns_swapped"),
+    (clips_like_min_char_rnn, "train_clipped"),
+    (clips_the_global_norm, "train_clipped_norm"),
+    (clips_each_norm, "train_clipped_norm"),
 ]
 BUGS = [(fn, MISTAKES[m].cause, m) for fn, m in TAGGED]

@@ -19,7 +19,9 @@ from . import _check
 from .units import hidden_states
 
 LABELS = ("point attractor", "oscillation", "chaos")
-CHAOS_THRESHOLD = 0.01  # a Lyapunov exponent above this (per step) is called chaos
+CHAOS_THRESHOLD = 0.01  # chaos: a Lyapunov exponent above this (per step), and
+SEPARATION = 1e-3  # the run and its copy nudged by NEARBY end up farther apart than this
+NEARBY = 1e-8  # distance of the nudged copy from the run
 
 
 def _system(W_hh, b_h):
@@ -186,41 +188,141 @@ def lyapunov_exponent(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
     return _tangent_growth(W_hh, hs)
 
 
-def classify(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
-    """Label the long-run behaviour from a start: "point attractor", "oscillation" or "chaos".
+def _systems(W_hh, h0, b_h):
+    """Check a stack of systems W_hh (N, H, H) with starts h0 ((N, H), (H,) or None for
+    start_state(H)) and biases b_h ((N, H), (H,) or None for zeros); return them (N, ...)."""
+    W_hh = np.asarray(W_hh, dtype=np.float64)
+    if W_hh.ndim != 3 or W_hh.shape[1] != W_hh.shape[2] or 0 in W_hh.shape:
+        raise ValueError(f"W_hh has shape {W_hh.shape}, expected a stack (N, H, H), N, H > 0")
+    if not np.all(np.isfinite(W_hh)):
+        raise ValueError("W_hh holds a non-finite value, expected finite weights")
+    N, H, _ = W_hh.shape
+    out = []
+    for name, x, default in (("h0", h0, start_state(H)), ("b_h", b_h, np.zeros(H))):
+        x = default if x is None else np.asarray(x, dtype=np.float64)
+        if x.shape not in ((H,), (N, H)) or not np.all(np.isfinite(x)):
+            raise ValueError(f"{name} has shape {x.shape}, expected finite ({H},) or ({N}, {H})")
+        out.append(np.broadcast_to(x, (N, H)))
+    return W_hh, *out
 
-    Rules, in order: the largest Lyapunov exponent > CHAOS_THRESHOLD -> chaos; the state stops
-    moving (last step < 1e-9) or is still settling (the largest step in the last quarter of the
-    run is below 0.8 of the largest in the first quarter, as on a slowly closing spiral) ->
-    point attractor; otherwise it keeps moving without diverging -> oscillation, with its
-    period if the state repeats within steps / 2 (else quasi-periodic, period None).
-    The exponent and the rules use the `steps` steps after the `burn`-in only.
-    Inputs: W_hh (H, H); h0 (H,) or None; b_h (H,) or None; burn, steps ints.
-    Returns a dict: label, lyapunov (float), period (int or None), settled (True if the last
-    step moved less than 1e-9), h_last (H,).
+
+def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None):
+    """Run N systems h_{t+1} = tanh(W_hh h_t + b_h) at once, each with a nudged copy.
+
+    Each system runs `burn` steps from its start (the transient); there a copy is nudged by
+    NEARBY along tangent_start(H), and the run, the copy and a renormalised tangent vector
+    v <- J(h_t) v (as in lyapunov_exponent) go `steps` steps more.
+    Inputs: W_hh (N, H, H); h0 (N, H), (H,) or None (start_state(H) for all); b_h (N, H), (H,)
+    or None; burn, steps ints; keep: None to keep every state, else how many of the last
+    states of the run to keep (the rest is dropped as it goes: long runs stay small).
+    Returns a dict: lyapunov (N,) the mean ln ||J v|| per step over the `steps` steps;
+    moves (steps, N) the step sizes ||h_{t+1} - h_t||_inf; dist (steps+1, N) the distance
+    ||h_t - h'_t|| between run and copy; tail (keep, N, H) the last states of the run; and,
+    with keep None, transient (burn+1, N, H) and hs (steps+1, N, 2, H) the run and its copy.
     """
-    W_hh, hs = _run_after_burn(W_hh, h0, b_h, burn, steps)
-    lam = _tangent_growth(W_hh, hs)  # largest Lyapunov exponent
-    moves = np.max(np.abs(np.diff(hs, axis=0)), axis=1)  # step sizes ||h_{t+1} - h_t||_inf
+    W_hh, h, b_h = _systems(W_hh, h0, b_h)
+    burn = _check.nonneg_int("burn", burn)
+    steps = _check.positive_int("steps", steps)
+    keep = steps + 1 if keep is None else min(_check.positive_int("keep", keep), steps + 1)
+    N, H, _ = W_hh.shape
+    W_T, b = W_hh.transpose(0, 2, 1), b_h[:, None, :]  # batched rows: h @ W_hh.T
+    transient = np.empty((burn + 1, N, H))
+    transient[0] = h
+    for t in range(burn):
+        transient[t + 1] = np.tanh((transient[t][:, None, :] @ W_T + b)[:, 0])
+    v = tangent_start(H)
+    x = np.stack([transient[-1], transient[-1] + NEARBY * v, np.broadcast_to(v, (N, H))], 1)
+    ring = np.empty((keep, N, H))  # the state at step t sits at t % keep
+    ring[0] = x[:, 0]
+    hs = np.empty((steps + 1, N, 2, H)) if keep == steps + 1 else None
+    moves, dist, logs = np.empty((steps, N)), np.empty((steps + 1, N)), np.zeros(N)
+    dist[0] = np.linalg.norm(x[:, 0] - x[:, 1], axis=1)
+    if hs is not None:
+        hs[0] = x[:, :2]
+    for t in range(1, steps + 1):
+        y = x @ W_T  # W_hh h for run and copy, W_hh v for the tangent
+        h_next = np.tanh(y[:, :2] + b)  # h_{t+1} = tanh(W_hh h_t + b_h), run and copy
+        v = (1 - h_next[:, 0] ** 2) * y[:, 2]  # v <- J(h_t) v = diag(1 - h_{t+1}^2) W_hh v
+        n = np.maximum(np.sqrt(np.sum(v * v, axis=1)), 1e-300)
+        logs += np.log(n)  # growth of the perturbation this step
+        moves[t - 1] = np.max(np.abs(h_next[:, 0] - x[:, 0]), axis=1)
+        x = np.concatenate([h_next, (v / n[:, None])[:, None]], 1)  # renormalise v
+        dist[t] = np.linalg.norm(x[:, 0] - x[:, 1], axis=1)
+        ring[t % keep] = x[:, 0]
+        if hs is not None:
+            hs[t] = x[:, :2]
+    tail = ring[(np.arange(steps + 1 - keep, steps + 1)) % keep]  # in time order
+    out = {"lyapunov": logs / steps, "moves": moves, "dist": dist, "tail": tail}
+    if hs is not None:
+        out |= {"transient": transient, "hs": hs}
+    return out
+
+
+def _label(lam, moves, far, tail):
+    """classify's rules for one run: exponent lam, step sizes moves (T,), the largest distance
+    `far` to the nudged copy, the last states tail (K, H). Returns label, period, settled."""
     q = max(len(moves) // 4, 1)
+    tail = tail[-((len(moves) + 1) // 2 + 1) :]  # a period is looked for up to half the window
     period = None
-    if lam > CHAOS_THRESHOLD:
+    if lam > CHAOS_THRESHOLD and far > SEPARATION:
         label = "chaos"
     elif moves[-1] < 1e-9 or moves[-q:].max() < 0.8 * moves[:q].max():
         label = "point attractor"
     else:
         label = "oscillation"
-        gaps = np.max(np.abs(hs[-1] - hs[-2 - np.arange(len(hs) // 2)]), axis=1)
+        gaps = np.max(np.abs(tail[-1] - tail[-2::-1]), axis=1)  # ||h_T - h_{T-p}||, p = 1, 2..
         hits = np.flatnonzero(gaps < 1e-6)
         period = int(hits[0]) + 1 if hits.size else None
-    settled = bool(moves[-1] < 1e-9)
-    return {
-        "label": label,
-        "lyapunov": float(lam),
-        "period": period,
-        "settled": settled,
-        "h_last": hs[-1],
-    }
+    return label, period, bool(moves[-1] < 1e-9)
+
+
+def classify_many(W_hh, h0=None, b_h=None, *, burn=300, steps=700, runs=False):
+    """Label N systems at once, each by classify's rules (see there), in one batched run.
+
+    Inputs: W_hh (N, H, H); h0 (N, H), (H,) or None; b_h (N, H), (H,) or None; burn, steps
+    ints; runs: True to keep every state (for drawing), else only the last half of the window.
+    Returns a list of N dicts as classify returns, and with runs True each also holds
+    transient (burn+1, H), hs (steps+1, 2, H) and dist (steps+1,).
+    """
+    steps = _check.positive_int("steps", steps)
+    r = run_pairs(
+        W_hh, h0, b_h, burn=burn, steps=steps, keep=None if runs else (steps + 1) // 2 + 1
+    )
+    out = []
+    for i, lam in enumerate(r["lyapunov"]):
+        label, period, settled = _label(
+            lam, r["moves"][:, i], r["dist"][:, i].max(), r["tail"][:, i]
+        )
+        c = {"label": label, "lyapunov": float(lam), "period": period, "settled": settled}
+        c |= {"separation": float(r["dist"][:, i].max()), "h_last": r["tail"][-1, i]}
+        if runs:
+            c |= {"transient": r["transient"][:, i], "hs": r["hs"][:, i], "dist": r["dist"][:, i]}
+        out.append(c)
+    return out
+
+
+def classify(W_hh, h0=None, b_h=None, *, burn=300, steps=700):
+    """Label the long-run behaviour from a start: "point attractor", "oscillation" or "chaos".
+
+    After `burn` steps the run is copied and the copy nudged by NEARBY (see run_pairs). Rules
+    over the `steps` steps after that, in order: chaos when the largest Lyapunov exponent is
+    > CHAOS_THRESHOLD and the two runs part, to more than SEPARATION apart; a point attractor
+    when the state stops moving (last step < 1e-9) or is still settling (the largest step in
+    the last quarter of the run is below 0.8 of the largest in the first quarter, as on a
+    slowly closing spiral); otherwise an oscillation, with its period if the state repeats
+    within steps / 2 (to within 1e-6; else quasi-periodic, period None). A window longer than
+    any transient gives the long-run behaviour; a chaotic transient still running in the
+    window is labelled chaos.
+    Inputs: W_hh (H, H); h0 (H,) or None; b_h (H,) or None; burn, steps ints.
+    Returns a dict: label, lyapunov (float), period (int or None), settled (True if the last
+    step moved less than 1e-9), separation (the largest distance between run and copy),
+    h_last (H,).
+    """
+    W_hh, b_h = _system(W_hh, b_h)
+    h0 = _start(h0, W_hh.shape[0])
+    if h0.ndim != 1:
+        raise ValueError(f"h0 has shape {h0.shape}, expected one start ({W_hh.shape[0]},)")
+    return classify_many(W_hh[None], h0, b_h, burn=burn, steps=steps)[0]
 
 
 def gradient_decay(params, inputs, *, max_lag=40, n_ends=60, h0=None):

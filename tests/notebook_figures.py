@@ -56,7 +56,7 @@ def every_figure():
     yield "next_step_view", ov_views.next_step_view("hello")
     yield "capacity_explorer", ov_views.capacity_explorer(H=10)
     yield "phases_figure", ov_draw.phases_figure(runs)[0]
-    yield "behaviours_explorer", ov_views.behaviours_explorer(gain=3.0, rotation=0.0, seed=0)
+    yield "behaviours_explorer", ov_views.behaviours_explorer(gain=3.0, rotation=0.0, seed=5)
     yield "decay_figure", ov_draw.decay_figure(lags, logs, lam_free)[0]
     yield "process_explorer", ov_views.process_explorer("many-to-many")
     yield "cell_figure", unroll_draw.cell_figure(T=3)[0]

@@ -7,7 +7,7 @@ import pytest
 
 from rnnlib import classify, dynamics_weights, fixed_points, jacobian, lyapunov_exponent, trajectory
 from rnnlib.cell import init_params
-from rnnlib.dynamics import gradient_decay, tangent_start
+from rnnlib.dynamics import classify_many, gradient_decay, run_pairs, tangent_start
 
 SMALL = init_params(4, 3, rng=0, scale=1.0)  # V = 4, H = 3
 
@@ -109,7 +109,7 @@ def test_the_notebook_examples():
         c = classify(dynamics_weights(gain, rot, seed))
         assert c["label"] == label
     assert classify(dynamics_weights(0.5, 0.0, 0))["lyapunov"] < -0.5
-    assert classify(dynamics_weights(3.0, 0.0, 0))["lyapunov"] > 0.2
+    assert classify(dynamics_weights(3.0, 0.0, 0))["lyapunov"] > 0.15
 
 
 def test_a_point_attractor_ends_at_a_stable_fixed_point():
@@ -129,6 +129,37 @@ def test_a_square_cycle_has_period_four():
 def test_a_slowly_closing_spiral_is_a_point_attractor():
     c = classify(rotation(0.6), h0=[0.3, 0.1])  # gain 1: the radius shrinks like 1/sqrt(t)
     assert c["label"] == "point attractor" and c["period"] is None
+
+
+def test_classify_many_labels_each_system_as_classify_does():
+    W = np.stack([dynamics_weights(g, r, 1) for g, r in [(0.5, 0.0), (2.0, 1.0), (3.0, 0.0)]])
+    many = classify_many(W, steps=400)
+    assert [c["label"] for c in many] == ["point attractor", "oscillation", "chaos"]
+    for Wi, c in zip(W, many, strict=True):
+        one = classify(Wi, steps=400)
+        assert one["label"] == c["label"] and one["period"] == c["period"]
+        assert one["lyapunov"] == pytest.approx(c["lyapunov"], abs=1e-12)
+
+
+def test_run_pairs_carries_a_nudged_copy_and_the_tangent():
+    W = np.stack([dynamics_weights(3.0, 0.0, 0), dynamics_weights(0.5, 0.0, 0)])
+    r = run_pairs(W, burn=300, steps=700)
+    assert r["hs"].shape == (701, 2, 2, 32) and r["transient"].shape == (301, 2, 32)
+    np.testing.assert_allclose(r["dist"][0], 1e-8, rtol=1e-6)  # the nudge, NEARBY
+    assert abs(r["lyapunov"][1] - lyapunov_exponent(W[1])) < 1e-9  # lyapunov_exponent's
+    early = run_pairs(W, burn=5, steps=30)  # short: the chaotic run's rounding has not grown
+    for i in range(2):  # the run is trajectory's
+        hs = trajectory(W[i], None, 35)
+        np.testing.assert_allclose(early["transient"][:, i], hs[:6], atol=1e-12)
+        np.testing.assert_allclose(early["hs"][:, i, 0], hs[5:], atol=1e-12)
+    short = run_pairs(W, burn=300, steps=700, keep=5)
+    np.testing.assert_array_equal(short["tail"], r["hs"][-5:, :, 0])
+
+
+def test_chaos_needs_the_runs_to_part():
+    """A positive exponent whose nudged copy stays within SEPARATION is not called chaos."""
+    c = classify(dynamics_weights(3.0, 0.0, 0), steps=20)  # 20 steps: no time to part
+    assert c["lyapunov"] > 0.01 and c["separation"] < 1e-3 and c["label"] != "chaos"
 
 
 def test_dynamics_weights():
@@ -153,6 +184,9 @@ def test_dynamics_weights():
         (lambda: fixed_points(np.eye(2), n_starts=0), "n_starts must be a positive integer"),
         (lambda: lyapunov_exponent(np.eye(2), steps=0), "steps must be a positive integer"),
         (lambda: classify(np.eye(2), h0=np.zeros((2, 2))), "expected one start"),
+        (lambda: run_pairs(np.eye(2)), "W_hh has shape (2, 2), expected a stack (N, H, H)"),
+        (lambda: run_pairs(np.ones((3, 2, 2)), h0=np.zeros((2, 2))), "h0 has shape (2, 2)"),
+        (lambda: run_pairs(np.ones((1, 2, 2)), keep=0), "keep must be a positive integer"),
         (lambda: dynamics_weights(-1.0, 0.0, 0), "gain must be a finite number >= 0"),
         (lambda: dynamics_weights(1.0, 1.5, 0), "rotation must be in [0, 1]"),
         (lambda: dynamics_weights(1.0, 0.0, -2), "seed must be a non-negative integer"),

@@ -25,10 +25,10 @@ def test_the_setup_of_the_behaviours_section():
     W = dynamics_weights(1.0, 1.0, 0)
     assert W.shape == (32, 32)  # H = 32
     assert np.isclose(np.degrees(np.arctan2(W[1, 0], W[0, 0])), 36.0)  # 36 degrees per step
-    assert dyn.CHAOS_THRESHOLD == 0.01
-    assert views.NEARBY == 1e-8 and views.SHOW_STEPS == 400 and views.BURN == 300
+    assert dyn.CHAOS_THRESHOLD == 0.01 and dyn.SEPARATION == 1e-3  # "more than 10^-3 apart"
+    assert dyn.NEARBY == 1e-8 and views.SHOW_STEPS == 1000 and views.BURN == 1000
     assert draw.PATH_TAIL == 60 and draw.PHASE_STEPS == 80
-    assert dyn.classify.__kwdefaults__ == {"burn": 300, "steps": 700}  # the 300-step transient
+    assert len(views.SEEDS) == 4  # "the view's four seeds"
 
 
 def test_capacity_caveat():
@@ -49,7 +49,8 @@ def test_the_three_examples_and_their_printed_exponents():
 
 
 def test_chaotic_runs_part_after_about_80_steps():
-    dist = np.linalg.norm(np.diff(views.behaviour_run(3.0, 0.0, 0)["hs"], axis=1)[:, 0], axis=1)
+    run = views.behaviour_run(3.0, 0.0, views.SEEDS[0])  # the view's default state
+    dist = np.linalg.norm(np.diff(run["hs"], axis=1)[:, 0], axis=1)
     parted = np.flatnonzero(dist > 0.1)[0]
     assert 60 <= parted <= 100
 
@@ -112,8 +113,8 @@ def test_oscillation_example_is_quasi_periodic_and_cycles_merge():
     run = views.behaviour_run(2.0, 1.0, 0, T=3000)
     assert run["label"] == "oscillation" and run["period"] is None  # quasi-periodic
     assert abs(run["lyapunov"]) < 0.01
-    cycle = views.behaviour_run(2.5, 0.0, 3)  # a stable periodic orbit: lambda < 0
-    assert cycle["label"] == "oscillation" and cycle["period"] == 8 and cycle["lyapunov"] < -0.01
+    cycle = views.behaviour_run(2.5, 0.0, 60)  # a stable periodic orbit: lambda < 0
+    assert cycle["label"] == "oscillation" and cycle["period"] == 12 and cycle["lyapunov"] < -0.01
 
 
 def test_the_static_paths_match_their_description():
@@ -125,3 +126,75 @@ def test_the_static_paths_match_their_description():
     path = np.vstack([osc["transient"], osc["hs"][1:, 0]])[: draw.PHASE_STEPS + 1, :2]
     assert np.max(np.abs(path[4:]), axis=1).min() > 0.85  # units 0, 1 near the edges
     assert osc["period"] is None  # quasi-periodic
+
+
+def _nudged_start(k):
+    """start_state(32), and for k > 0 the start moved by a relative 1e-13 (seed k)."""
+    h0 = dyn.start_state(32)
+    return h0 if k == 0 else h0 * (1 + 1e-13 * np.random.default_rng(k).standard_normal(32))
+
+
+@pytest.fixture(scope="module")
+def grid():
+    """Every distinct state of the behaviours view (at rotation 1 the seed plays no part), its
+    window (the view's) from 3 starts and the long run (steps 5000-15000) from 2 starts."""
+    states = [(g, r, s) for g in views.GAINS for r in views.ROTATIONS[:-1] for s in views.SEEDS]
+    states += [(g, 1.0, views.SEEDS[0]) for g in views.GAINS]
+    W = np.stack([dynamics_weights(*s) for s in states])
+    window = [
+        dyn.classify_many(W, _nudged_start(k), burn=views.BURN, steps=views.SHOW_STEPS, runs=True)
+        for k in range(3)
+    ]
+    long = [dyn.classify_many(W, _nudged_start(k), burn=5000, steps=10_000) for k in range(2)]
+    return states, window, long
+
+
+def test_every_grid_state_has_settled_in_the_window_shown(grid):
+    """The view's label (steps 1000-2000) is the long-run label (steps 5000-15000), from the
+    start and from starts nudged in the 13th digit, and no exponent lies near the threshold."""
+    states, window, long = grid
+    for i, state in enumerate(states):
+        runs = [w[i] for w in window] + [c[i] for c in long]
+        assert len({(c["label"], c["period"]) for c in runs}) == 1, state
+        for c in runs:
+            if c["label"] == "chaos":
+                assert c["lyapunov"] > 0.02 and c["separation"] > 1e-2, state
+            else:
+                assert c["lyapunov"] < 0.005, state
+        for w in window:
+            c = w[i]
+            assert c["label"] == "chaos" or c["separation"] < 1e-4, state  # far from 1e-3
+    labels = {c["label"] for c in window[0]}
+    assert labels == set(dyn.LABELS)  # the grid shows all three
+
+
+def test_chaos_in_the_grid_parts_within_the_window(grid):
+    """Cell 14: two chaotic runs end the 1000 steps shown more than 1e-3 apart."""
+    states, window, _ = grid
+    for w in window:
+        for i, c in enumerate(w):
+            if c["label"] == "chaos":
+                dist = c["dist"]
+                assert dist[-1] > 1e-3 and dist[-1] / dist[0] > 100_000, states[i]
+
+
+def test_transient_chaos_of_seed_2():
+    """Gain 3, rotation 0, seed 2: chaos for thousands of steps, ended at steps thousands apart
+    from starts nudged in the 13th digit, then a quasi-periodic oscillation."""
+    W = dynamics_weights(3.0, 0.0, 2)
+    assert 2 not in views.SEEDS  # "a seed the view does not offer"
+    starts = np.stack([_nudged_start(k) for k in range(6)])
+    h, v, block = starts, np.tile(dyn.tangent_start(32), (6, 1)), 500
+    ends, acc = np.zeros(6), np.zeros(6)
+    for t in range(1, 20_001):
+        h = np.tanh(h @ W.T)  # h_{t+1} = tanh(W_hh h_t), six starts at once
+        v = (1 - h**2) * (v @ W.T)  # v <- J(h_t) v
+        n = np.linalg.norm(v, axis=1)
+        acc, v = acc + np.log(n), v / n[:, None]
+        if t % block == 0:
+            ends[acc / block > dyn.CHAOS_THRESHOLD] = t  # the last chaotic block so far
+            acc[:] = 0
+    assert ends.min() >= 2000  # chaos for thousands of steps (past the view's window)
+    assert ends.max() - ends.min() >= 2000 and ends.max() < 20_000  # ends thousands apart
+    after = dyn.classify_many(np.stack([W] * 6), starts, burn=20_000, steps=3000)
+    assert all(c["label"] == "oscillation" and c["period"] is None for c in after)

@@ -10,18 +10,24 @@ from ..draw import overview as draw
 from ..draw.sampling import SPECIAL as CHAR_LABELS
 from ..draw.sampling import char_label
 from ..draw.style import new_figure
-from ..dynamics import classify, dynamics_weights, start_state, tangent_start, trajectory
+from ..dynamics import classify_many, dynamics_weights, start_state
 from ..vocab import Vocab
 from .nextstep import NextStepTable
 from .view import FigureView
 
-BURN = 300  # steps of transient before the nudge
-SHOW_STEPS = 400  # steps after the nudge: drawn, and the window the label is measured over
-NEARBY = 1e-8  # distance between the two starts
+BURN = 1000  # steps of transient before the nudge
+SHOW_STEPS = 1000  # steps after the nudge: drawn, and the window the label is measured over
 GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)  # the behaviours view's grid: 6 x 5 x 4 = 120 frames
 ROTATIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
-SEEDS = 4
-
+# The seed values the view offers, chosen by a search over seeds 0-119 (a script, not kept) so
+# that every state of the grid has settled in the window shown: for each seed and each gain and
+# rotation, the label over steps BURN to BURN + SHOW_STEPS, from the start and from 4 starts
+# nudged by a relative 1e-13, equals the label over steps 5000-15000 (3 starts); chaos has an
+# exponent above 0.02 in every one of these runs and parts past 1e-2, the other states stay
+# below 0.005 and 1e-4 in the window. Of seeds 0-3 none qualifies: each has a state whose chaos
+# is transient (it ends after the window, at a step that can depend on the start's 13th
+# digit) or whose exponent lies near the threshold. tests/test_notebook_01_claims.py checks it.
+SEEDS = (5, 53, 60, 71)
 
 TABLE = "border-collapse:separate;border-spacing:14px 3px;text-align:center"  # room between cells
 
@@ -168,35 +174,42 @@ def capacity_explorer(H=10, h_max=20):
     return FigureView(fig, update, {"H": slider}, table=table, alt=alt)
 
 
+def behaviour_runs(settings, T=SHOW_STEPS, burn=BURN):
+    """Run the systems dynamics_weights(gain, rotation, seed) of several settings at once, each
+    from start_state(H): `burn` steps (the transient), then the state and a copy nudged by
+    NEARBY along the exponent's start direction run T more steps. The label and the Lyapunov
+    exponent come from those same T steps (dynamics.classify_many, one batched run), so what is
+    drawn is what is measured.
+    Inputs: settings, a list of (gain, rotation, seed); T, burn ints.
+    Returns a list of dicts: label, lyapunov, period, settled, separation (see classify),
+    transient (burn+1, H) the states before the nudge, hs (T+1, 2, H) the two runs after it,
+    dist (T+1,) their distance."""
+    W_hh = np.stack([dynamics_weights(*s) for s in settings])  # (N, H, H)
+    runs = classify_many(W_hh, start_state(W_hh.shape[1]), burn=burn, steps=T, runs=True)
+    keys = ("label", "lyapunov", "period", "settled", "separation", "transient", "hs", "dist")
+    return [{k: r[k] for k in keys} for r in runs]
+
+
 def behaviour_run(gain, rotation, seed, T=SHOW_STEPS, burn=BURN):
-    """Run the system dynamics_weights(gain, rotation, seed) from start_state(H) for `burn`
-    steps (the transient), then nudge the state by NEARBY along the exponent's start direction
-    and run both copies T more steps. The label and the Lyapunov exponent come from those same
-    T steps (classify with burn 0 from the state at the nudge), so what is drawn is what is
-    measured. Returns a dict: label, lyapunov, period, settled (see classify), transient
-    (burn+1, H) the states before the nudge, hs (T+1, 2, H) the two runs after it."""
-    W_hh = dynamics_weights(gain, rotation, seed)
-    H = W_hh.shape[0]
-    transient = trajectory(W_hh, start_state(H), burn)
-    h_b = transient[-1]  # the state at the nudge
-    hs = trajectory(W_hh, np.stack([h_b, h_b + NEARBY * tangent_start(H)]), T)  # (T+1, 2, H)
-    c = classify(W_hh, h_b, burn=0, steps=T)
-    keys = ("label", "lyapunov", "period", "settled")
-    return {**{k: c[k] for k in keys}, "transient": transient, "hs": hs}
+    """behaviour_runs for one setting (gain, rotation, seed); returns its dict."""
+    return behaviour_runs([(gain, rotation, seed)], T, burn)[0]
 
 
-def behaviours_explorer(gain=3.0, rotation=0.0, seed=0):
+def behaviours_explorer(gain=3.0, rotation=0.0, seed=SEEDS[0]):
     """Sliders for gain, rotation and seed of h_{t+1} = tanh(W_hh h_t): the path (transient,
     then two runs from nearby states), their distance beside d_0 e^(lambda t), and the label,
-    all over the same window. Returns a FigureView; its result is behaviour_run's dict plus
-    dist (T+1,)."""
+    all over the same window. Every state of the grid GAINS x ROTATIONS x SEEDS is run up
+    front, in one batched run (at rotation 1 one seed serves all). Returns a FigureView; its
+    result is behaviour_run's dict."""
     fig, axes = new_figure(7.0, 3.0, ncols=2)
     art = draw.draw_behaviour(axes, SHOW_STEPS, BURN)
+    grid = [(g, r, s) for g in GAINS for r in ROTATIONS for s in SEEDS if r < 1 or s == SEEDS[0]]
+    runs = dict(zip(grid, behaviour_runs(grid), strict=True))  # rotation 1: the seed plays no part
 
     def update(gain, rotation, seed):
-        run = behaviour_run(gain, rotation, seed)
+        run = dict(runs[(gain, rotation, seed if rotation < 1 else SEEDS[0])])
         title = f"{draw.behaviour_title(run)}\nλ = {run['lyapunov']:+.3f}"
-        run["dist"] = draw.update_behaviour(art, run, title)
+        draw.update_behaviour(art, run, title)
         return run
 
     def table(values, r):
@@ -204,6 +217,7 @@ def behaviours_explorer(gain=3.0, rotation=0.0, seed=0):
         rows = [["behaviour", draw.behaviour_title(r)]]
         rows += [[f"Lyapunov exponent ({window})", f"{r['lyapunov']:+.4f} per step"]]
         rows += [[f"distance at the nudge (step {BURN})", f"{r['dist'][0]:.1e}"]]
+        rows += [[f"largest distance, {window}", f"{r['separation']:.1e}"]]
         rows += [[f"distance {SHOW_STEPS} steps later", f"{r['dist'][-1]:.1e}"]]
         if values["rotation"] == 1.0:
             rows.append(["seed", "no effect: at rotation 1, W_hh = gain R has no random part"])
@@ -214,7 +228,7 @@ def behaviours_explorer(gain=3.0, rotation=0.0, seed=0):
         "rotation": widgets.SelectionSlider(
             options=ROTATIONS, value=rotation, description="rotation"
         ),
-        "seed": widgets.IntSlider(value=seed, min=0, max=SEEDS - 1, description="seed"),
+        "seed": widgets.SelectionSlider(options=SEEDS, value=seed, description="seed"),
     }
     moving = [*art["path"], art["dist"], art["rate"], art["title"]]
     alt = "An input-free RNN: the path of two hidden units, and the distance of two nearby runs"

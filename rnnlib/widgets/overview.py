@@ -19,7 +19,7 @@ BURN = 1000  # steps of transient before the nudge
 SHOW_STEPS = 1000  # steps after the nudge: drawn, and the window the label is measured over
 GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)  # the behaviours view's grid: 6 x 5 x 4 = 120 frames
 ROTATIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
-# The seed values the view offers, chosen by a search over seeds 0-119 (a script, not kept) so
+# The seed values the view offers, chosen by a search over seeds 0-79 (a script, not kept) so
 # that every state of the grid has settled in the window shown: for each seed and each gain and
 # rotation, the label over steps BURN to BURN + SHOW_STEPS, from the start and from 4 starts
 # nudged by a relative 1e-13, equals the label over steps 5000-15000 (3 starts); chaos has an

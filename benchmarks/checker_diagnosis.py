@@ -26,6 +26,22 @@ each solution compared with rnnlib's functions on inputs of the writer's own (fo
 greedy paths, reproducibility and G-tests of the first two draws), a correct one matching
 everywhere and a buggy one differing somewhere.
 
+As the checks were then tuned on the fresh set too, a third set, benchmarks/heldout_third/
+(--set third), is kept untouched for the final measurement. It was written under the same rules
+by someone who had seen neither of the other sets' solutions: per exercise three correct
+implementations (column vectors with atleast_2d, einsum, row loops, a pre-activation cache,
+log-softmax with np.add.at, Gumbel-max, inverse CDF with argpartition, while loops over chunk
+starts...) and ten single slips sampled the way a teacher meets them, about half the most common
+ones (transposes, tanh derivative forms, missing terms, averaging instead of summing, state not
+carried, temperature, top-k and rng misuse, update rules, chunk slicing) and half less common but
+realistic (an activation other than tanh, a misplaced parenthesis, a state written back into
+h_prev, db_h summed over every axis, tanh applied twice, a backward loop that skips the first
+step, min-char-rnn's clipping or Adagrad, top_k >= V not handled, the chunk length k shadowed by a
+loop over the parameter names...). Every label was verified the same way and, where it could
+be, the mistaken model reproduced: the buggy outputs recomputed from rnnlib's functions with the
+named cause applied, or the outputs it leaves right and wrong (for the samplers, greedy paths and
+G-tests of the draws against the distribution the cause predicts).
+
 Each solution goes through its check (rnnlib.exercises.check_step_forward, check_step_backward
 with a (forward, backward) pair, check_loss_and_grads, check_sample, check_training) in a process
 of its own, forked before any check has run, so that no solution sees module state another one
@@ -41,7 +57,8 @@ every bug that passed, and every correct solution rejected, with its message. It
 and exits 0. One BLAS thread.
 
 Run from the repository root:
-    python benchmarks/checker_diagnosis.py [--set first|fresh] [--exercise N] [--width W] [--named]
+    python benchmarks/checker_diagnosis.py [--set first|fresh|third] [--exercise N] [--width W]
+        [--named]
 """
 
 import os
@@ -69,10 +86,12 @@ from rnnlib import exercises  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import heldout_fresh  # noqa: E402
 import heldout_solutions  # noqa: E402
+import heldout_third  # noqa: E402
 
 SETS = {  # --set: the registry of each held-out set, and where it lives
     "first": (heldout_solutions.all_solutions, "benchmarks/heldout_solutions"),
     "fresh": (heldout_fresh.all_solutions, "benchmarks/heldout_fresh"),
+    "third": (heldout_third.all_solutions, "benchmarks/heldout_third"),
 }
 all_solutions = SETS["first"][0]  # the set being scored; main() sets it before any fork
 
@@ -170,8 +189,8 @@ def main():
         "--set",
         choices=sorted(SETS),
         default="first",
-        help="which held-out set to score: the first (default), or the fresh one kept for the "
-        "final measurement",
+        help="which held-out set to score: the first (default), the fresh one, or the third, "
+        "kept untouched for the final measurement",
     )
     args = ap.parse_args()
     global all_solutions

@@ -7,19 +7,31 @@ import numpy as np
 from ._core import LOW_RTOL, RTOL, Fail, close, off, pair
 
 
+class NotApplicable(Exception):
+    """Raised by a simulated mistake on a case where the mistake cannot show (e.g. a loop over
+    the rows of a batch, on one 1-D input): that case neither supports nor refutes it."""
+
+
 def agrees(got, sim, rtol):
     """Whether every output of got (a dict name -> array) agrees with sim's to rtol."""
     return all(n in sim and close(got[n], sim[n], rtol) for n in got)
 
 
-def recognise(runs, sims, rtol=RTOL):
+def recognise(runs, sims, rtol=RTOL, crashed=None):
     """The ids of the simulated mistakes that agree with the student on every run.
 
     runs: (args, got, want) of each case, got and want dicts name -> array; sims: {id: f}
     with f(args, want, got) -> dict like want (a mistake that may read the student's output,
-    e.g. to find a clipping threshold), raising ValueError where its shapes do not fit. A sim
-    is a candidate only where it differs from want on the outputs the student got wrong (by
+    e.g. to find a clipping threshold), raising NotApplicable where the mistake cannot show.
+    A sim is a candidate only where it differs from want on the outputs the student got wrong (by
     more than 100 rtol: a mistake that hardly changes a result cannot be told from rounding).
+    A sim that cannot run on a case (a shape error: ValueError, IndexError) where the student's
+    code did return an output does not explain it: W_xh used transposed cannot run where D != H,
+    so a student's W_xh.reshape(D, H), which runs there, is not that mistake. Conversely, on
+    `crashed` ((args, want) of a case where the student's code raised or returned a wrong shape), a
+    sim that runs and returns the expected shapes explains it less well than one that cannot:
+    when more than one fits, those are dropped (a student's code may also fail for reasons of
+    its own, so this only breaks ties).
     """
     found = []
     for key, sim in sims.items():
@@ -28,8 +40,10 @@ def recognise(runs, sims, rtol=RTOL):
             try:
                 with np.errstate(all="ignore"):
                     s = sim(args, want, got)
-            except (ValueError, IndexError):
+            except NotApplicable:
                 continue
+            except (ValueError, IndexError, TypeError):
+                break  # the student's code ran here; this mistake could not
             if not agrees(got, s, rtol):
                 break
             wrong = [n for n in want if not close(got[n], want[n], rtol)]
@@ -38,7 +52,20 @@ def recognise(runs, sims, rtol=RTOL):
         else:
             if seen:
                 found.append(key)
+    if crashed is not None and len(found) > 1:  # a tie: keep those that fail where it failed
+        kept = [k for k in found if not _runs_on(sims[k], *crashed)]
+        found = kept or found
     return found
+
+
+def _runs_on(sim, args, want):
+    """Whether sim runs on args and returns outputs of the expected shapes (want's)."""
+    try:
+        with np.errstate(all="ignore"):
+            s = sim(args, want, {})
+    except (NotApplicable, ValueError, IndexError, TypeError, KeyError):
+        return False
+    return all(n in s and np.shape(s[n]) == np.shape(want[n]) for n in want)
 
 
 def recognise_each(runs, sims, rtol=RTOL):
@@ -59,7 +86,7 @@ def _spares(sim, runs, rtol):
         try:
             with np.errstate(all="ignore"):
                 s = sim(args, want, got)
-        except (ValueError, IndexError):
+        except (NotApplicable, ValueError, IndexError, TypeError):
             continue
         for n in want:
             if close(got[n], want[n], rtol) and not close(s[n], want[n], rtol):
@@ -77,7 +104,7 @@ def evidence(what, got, want):
     return f"{what}{at}: got {g}, expected {w}"
 
 
-def explain(runs, sims, mistakes, low_id, where=None):
+def explain(runs, sims, mistakes, low_id, where=None, crashed=None):
     """Fail naming what is wrong in the first failing run, and why when it can tell.
 
     runs: (label, args, got, want, low) per case, in order, got and want dicts name -> value
@@ -98,7 +125,7 @@ def explain(runs, sims, mistakes, low_id, where=None):
     if low and all(agrees(g, w, LOW_RTOL) for _, g, w in triples):
         cause = mistakes[low_id].cause
         raise Fail(f"{head}: {cause}. For example {first}.", low_id)
-    ids = recognise(triples, sims, rtol)
+    ids = recognise(triples, sims, rtol, crashed)
     note = f" (Also, {mistakes[low_id].cause}.)" if low else ""
     if len(ids) == 1:
         raise Fail(f"{head}: {mistakes[ids[0]].cause}. For example {first}.{note}", ids[0])

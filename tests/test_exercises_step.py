@@ -140,3 +140,23 @@ def test_a_pattern_is_named_only_when_it_is_there():
     assert pattern(m.T, m) == "it is the transpose of the expected value"
     assert pattern(np.array([[1.0, 2.0], [3.0, 5.0]]), m) == "only row 1 differs"
     assert pattern(np.array([1.0, 2.5]), np.array([1.0, 2.0])) is None
+
+
+def one_d_only_no_bias(x, h_prev, W_xh, W_hh, b_h):
+    """1-D code only (np.dot of a matrix with a 1-D vector; a batch raises) and no bias."""
+    if x.ndim != 1:
+        raise ValueError("shapes not aligned")
+    h = np.tanh(np.dot(W_xh, x) + np.dot(W_hh, h_prev))
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def test_a_sim_that_cannot_run_where_the_student_did_is_not_the_cause():
+    """W_xh.reshape(D, H) equals W_xh used transposed where D = H; the transposed simulation
+    cannot run where D != H, the student's code did: it is not named there. Conversely a student
+    who crashes where D != H is told W_xh is transposed (the reshape simulation would have run);
+    a crash of the student's own (1-D code on a batch) does not hide a slip that alone fits."""
+    result = check_step_forward(S.fw_reshape_for_transpose)
+    assert named(result, "fw_W_xh_reshaped")
+    assert CATALOGUE["fw_W_xh_transposed"].cause not in result.message
+    assert named(check_step_forward(S.fw_W_xh_transposed), "fw_W_xh_transposed")
+    assert named(check_step_forward(one_d_only_no_bias), "fw_no_bias")

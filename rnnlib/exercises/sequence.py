@@ -30,7 +30,7 @@ from ._core import (
     snapshot,
     unchanged,
 )
-from ._diagnose import evidence, explain, wrong_of
+from ._diagnose import NotApplicable, evidence, explain, wrong_of
 
 NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 CASES = ((1, 3, 2), (2, 3, 2), (4, 4, 3), (7, 5, 4))  # (T, V, H), the smallest first
@@ -73,22 +73,24 @@ def cases():
     return out
 
 
-def bptt(params, inputs, targets, h_prev, bug=None):
-    """Loss, grads, h_last by a plain loop over time; `bug` switches on one catalogued mistake."""
+def bptt(params, inputs, targets, h_prev, bug=None, record=None):
+    """Loss, grads, h_last by a plain loop over time; `bug` switches on one catalogued mistake;
+    record (a dict), when given, receives each step's contributions {t: {name: array}}."""
     W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in NAMES)
     T, V = len(inputs), len(b_y)
     hs, ps, loss = {-1: 0.0 * h_prev if bug == "h_prev_ignored" else h_prev}, {}, 0.0
-    ys = {}
+    ys, pre = {}, {}
     for t in range(T):
-        a = W_xh[:, inputs[t]] + W_hh @ hs[t - 1] + b_h
+        pre[t] = a = W_xh[:, inputs[t]] + W_hh @ hs[t - 1] + b_h
         hs[t] = a if bug == "no_tanh" else np.tanh(a)
         ys[t] = y = W_hy @ hs[t] + b_y
         ps[t] = softmax(y)
         target = inputs[t] if bug == "inputs_as_targets" else targets[t]
         loss -= log_softmax(y)[target]
-    if bug == "softmax_over_time":  # each logit normalised across the T steps
+    if bug in ("softmax_over_time", "shift_over_time"):  # a softmax along the wrong axis
         Y = np.array([ys[t] for t in range(T)])
-        P = np.exp(Y - Y.max(axis=0)) / np.exp(Y - Y.max(axis=0)).sum(axis=0)
+        E = np.exp(Y - Y.max(axis=0))  # each column shifted by its max over time
+        P = E / E.sum(axis=0 if bug == "softmax_over_time" else 1, keepdims=True)
         ps = dict(enumerate(P))
         loss = -float(np.sum(np.log(P[np.arange(T), targets])))
     before = dict(hs)  # before[t - 1]: the state that entered step t, as dW_hh reads it
@@ -96,26 +98,39 @@ def bptt(params, inputs, targets, h_prev, bug=None):
     grads = {k: np.zeros_like(params[k]) for k in NAMES}
     dh_next = np.zeros_like(h_prev)
     dhraws = {}
-    steps = {"range_misses_first": range(T - 1, 0, -1), "range_misses_last": range(T - 2, -1, -1)}
+    steps = {
+        "range_misses_first": range(T - 1, 0, -1),
+        "range_misses_last": range(T - 2, -1, -1),
+        "backward_forward_in_time": range(T),
+    }
     for t in steps.get(bug, range(T - 1, -1, -1)):
         dy = (ps[T - 1] if bug == "p_last" else ps[t]).copy()
         if bug != "no_minus_one":
             dy[inputs[t] if bug in ("inputs_as_targets", "dy_at_input") else targets[t]] -= 1.0
         h_out = {"dW_hy_last_h": hs[T - 1], "dW_hy_h_prev": hs[t - 1]}.get(bug, hs[t])
         add = {"W_hy": np.outer(dy, h_out), "b_y": dy}
-        dh = W_hy.T @ dy + (0.0 if bug == "no_dh_next" else dh_next)
+        joined = bug in ("no_dh_next", "dh_next_after_tanh")
+        dh = W_hy.T @ dy + (0.0 if joined else dh_next)
         dhraw = {
             "one_minus_h": (1.0 - hs[t]) * dh,
+            "derivative_parenthesis": (1.0 - hs[t]) ** 2 * dh,
+            "derivative_sign": (hs[t] ** 2 - 1.0) * dh,
+            "one_minus_a_squared": (1.0 - pre[t] ** 2) * dh,
             "tanh_of_h": (1.0 - np.tanh(hs[t]) ** 2) * dh,
             "dhraw_with_h_prev": (1.0 - hs[t - 1] ** 2) * dh,
             "no_tanh_grad": dh,
             "no_tanh": dh,
         }.get(bug, (1.0 - hs[t] ** 2) * dh)  # backprop through tanh
+        if bug == "dh_next_after_tanh":
+            dhraw = dhraw + dh_next
         add["W_xh"] = np.zeros_like(W_xh)
         add["W_xh"][:, targets[t] if bug == "dW_xh_from_target" else inputs[t]] = dhraw
-        add["W_hh"] = np.outer(dhraw, hs[t] if bug == "W_hh_with_h_t" else before[t - 1])
-        add["b_h"] = dhraw
+        h_in = {"W_hh_with_h_t": hs[t], "dW_hh_last_h": hs[T - 1]}.get(bug, before[t - 1])
+        add["W_hh"] = np.outer(dhraw, h_in)
+        add["b_h"] = dh if bug == "db_h_before_tanh" else dhraw
         dhraws[t] = dhraw
+        if record is not None:
+            record[t] = add
         for k in NAMES:
             grads[k] = add[k] + (0.0 if bug == "assign_not_accumulate" else grads[k])
         if bug == "dh_next_before_tanh":
@@ -127,6 +142,8 @@ def bptt(params, inputs, targets, h_prev, bug=None):
         order = range(T) if bug == "W_xh_fancy_last" else range(T - 1, -1, -1)
         for t in order:  # the write that comes last stays
             grads["W_xh"][:, inputs[t]] = dhraws[t]
+    if bug == "b_h_holds_dh_next":  # db_h and dh_next one array: the last write wins
+        grads["b_h"] = dh_next
     if bug == "loss_sign":
         loss = -loss
     if bug == "dW_hh_transposed":
@@ -173,6 +190,14 @@ MISTAKES = catalogue(
     "before the loop)",
     no_tanh_grad="the tanh derivative is missing: dhraw_t = (1 - h_t**2) * dh_t",
     one_minus_h="the tanh derivative is written 1 - h_t; it is 1 - h_t**2",
+    derivative_parenthesis="the tanh derivative is written (1 - h_t)**2; it is 1 - h_t**2 (the "
+    "square is on h_t only)",
+    derivative_sign="the tanh derivative is written h_t**2 - 1, with the wrong sign; it is "
+    "1 - h_t**2",
+    one_minus_a_squared="the tanh derivative is written 1 - a_t**2 with a_t the pre-activation; "
+    "it is 1 - tanh(a_t)**2 = 1 - h_t**2",
+    dW_hh_last_h="dW_hh uses the last state at every step; step t adds dhraw_t h_{t-1}^T, with "
+    "the state that entered step t",
     tanh_of_h="the tanh derivative is taken at h_t, as 1 - tanh(h_t)**2; h_t is already a "
     "tanh, so the derivative is 1 - h_t**2",
     dhraw_with_h_prev="the tanh derivative uses h_{t-1}; it is 1 - h_t**2 with h_t the state "
@@ -180,7 +205,8 @@ MISTAKES = catalogue(
     W_hh_not_transposed="dh_next uses W_hh where W_hh.T is needed: dh_next = W_hh^T dhraw_t",
     dh_next_before_tanh="dh_next is computed from dh_t before the tanh derivative; it is "
     "W_hh^T dhraw_t with dhraw_t = (1 - h_t**2) * dh_t",
-    W_hh_with_h_t="dW_hh uses h_t; step t's contribution is dhraw_t h_{t-1}^T (the state that "
+    W_hh_with_h_t="dW_hh uses h_t (hs[t + 1] when hs[0] is h_prev: an index off by one) "
+    "instead of h_{t-1}; step t's contribution is dhraw_t h_{t-1}^T (the state that "
     "entered the step)",
     hs_wrap="at t = 0, dW_hh uses the last state: hs[t-1] with t = 0 is hs[-1], the end of a "
     "list; the state that entered step 0 is h_prev",
@@ -198,8 +224,9 @@ MISTAKES = catalogue(
     "t = T-1, ..., 0 (range(T - 1, -1, -1))",
     range_misses_last="the backward loop misses the last step t = T-1: it must visit every "
     "step, t = T-1, ..., 0 (range(T - 1, -1, -1))",
-    assign_not_accumulate="the gradients are assigned (=) instead of accumulated (+=) over "
-    "the steps: what is left is step 0's contribution only",
+    assign_not_accumulate="a gradient is assigned (=) instead of accumulated (+=) over the "
+    "steps: what is left is one step's contribution only (step 0's, where the backward loop "
+    "ends)",
     mean_loss="the loss is averaged over time; the contract sums it over the T steps",
     mean_all="the loss and the gradients are averaged over time; the contract sums them "
     "over the T steps",
@@ -213,8 +240,8 @@ MISTAKES = catalogue(
     "-ln p_t[target_t], summed over the steps (a positive number)",
     dW_hh_transposed="dW_hh is transposed: step t adds dhraw_t h_{t-1}^T, np.outer(dhraw_t, "
     "h_{t-1}), whose row i belongs to unit i",
-    dy_at_input="dy_t subtracts 1 at the input's index; the one-hot in dy_t = p_t - "
-    "onehot(target_t) is the target's (targets[t], not inputs[t])",
+    dy_at_input="the one-hot is subtracted at the input character (dy_t[inputs[t]] -= 1), not "
+    "at the target: dy_t = p_t - onehot(targets[t])",
     dW_hy_h_prev="dW_hy uses the previous state h_{t-1}; step t adds dy_t h_t^T, with the state "
     "y_t was computed from",
     softmax_over_time="the softmax normalises over time, axis 0 of the (T, V) logits; each "
@@ -222,6 +249,21 @@ MISTAKES = catalogue(
     W_xh_fancy_index="dW_xh adds a repeated input's gradient once: with fancy indexing, "
     "dW_xh[:, inputs] += ... writes each column once, however often its character occurs; "
     "use np.add.at, or add step by step in the loop",
+    shift_over_time="the softmax is shifted by the max over time, Y.max(axis=0) of the (T, V) "
+    "logits: each character gets a shift of its own, so p_t is not softmax(y_t); shift each step "
+    "by its own max, Y.max(axis=1, keepdims=True)",
+    dh_next_after_tanh="dh_next is added after the tanh derivative, (1 - h_t**2) * W_hy^T dy_t "
+    "+ dh_next; it joins before it: dhraw_t = (1 - h_t**2) * (W_hy^T dy_t + dh_next)",
+    backward_forward_in_time="the backward loop walks forward in time (t = 0, ..., T-1), so "
+    "dh_next carries the gradient of an earlier step instead of a later one; it must run "
+    "t = T-1, ..., 0",
+    db_h_before_tanh="db_h accumulates dh_t, the gradient before the tanh derivative; it sums "
+    "dhraw_t = (1 - h_t**2) * dh_t",
+    b_h_holds_dh_next="grads['b_h'] ends up holding dh_next, the gradient passed back to h_prev: "
+    "the two names share one array (as after dh_next = db_h = np.zeros(H)), so writing dh_next "
+    "in place overwrites db_h; give each its own np.zeros",
+    p_changed_in_place="the loss is read from p after dy = p (no copy) had 1 subtracted at the "
+    "target: ln(p - 1) is nan; copy p first (dy = p.copy()) or add up the loss before",
     clipped="the gradients are clipped; loss_and_grads returns the exact gradients, with no "
     "clipping (min-char-rnn clips inside its loss function, the contract does not)",
     softmax_overflow="every case with moderate logits passes, this one does not: the softmax "
@@ -233,10 +275,38 @@ MISTAKES = catalogue(
     "reach, so compute in float64 (no dtype=np.float32, no .astype(np.float32))",
     in_place=IN_PLACE,
 )
-NOT_SIMULATED = ("W_xh_fancy_index", "clipped", "softmax_overflow", "bptt_float32", "in_place")
+NOT_SIMULATED = (
+    "W_xh_fancy_index",
+    "clipped",
+    "softmax_overflow",
+    "bptt_float32",
+    "in_place",
+    "p_changed_in_place",
+)
 SIMS = {k: _sim(k) for k in MISTAKES if k not in NOT_SIMULATED}
 SIMS["clipped"] = _clipped
 SIMS["W_xh_fancy_index"] = _fancy_index
+
+
+def _one_step(args, want, got):
+    """Each gradient as the student has it when it is one step's contribution (the first or the
+    last step the backward loop visits): = in place of += in the loop over time."""
+    params, inputs, targets, h_prev = args
+    if len(inputs) < 2:
+        raise NotApplicable("one step: its contribution is the sum")
+    record = {}
+    bptt(*args, record=record)
+    out = dict(want)
+    for k in NAMES:
+        n = f"grads[{k!r}]"
+        g = got.get(n)
+        for t in (0, len(inputs) - 1):
+            if g is not None and close(g, record[t][k]):
+                out[n] = record[t][k]
+    return out
+
+
+SIMS["assign_not_accumulate"] = _one_step
 
 
 def expected(args, numeric):
@@ -278,6 +348,8 @@ def body(fn):
             out = call(fn, "loss_and_grads", args, case=label)
             labels = [f"params[{k!r}]" for k in NAMES] + ["inputs", "targets", "h_prev"]
             unchanged("loss_and_grads", labels, arrays, copies, label, "in_place")
+            if not large:  # there, a nan loss is the softmax overflowing
+                nan_loss(out, args, label)
             got = read(out, args, label)
         except Fail as fail:
             if any(wrong_of(r[2], r[3]) for r in runs):
@@ -315,6 +387,30 @@ def body(fn):
         "gradients of the two smallest also with centred differences, to a relative error "
         "below 1e-7."
     )
+
+
+def nan_loss(out, args, label):
+    """Fail naming p changed in place when the loss is nan and everything else is right."""
+    try:
+        loss, grads, h_last = out
+        nan = not np.isfinite(float(np.asarray(loss, dtype=np.float64).reshape(-1)[0]))
+    except (TypeError, ValueError, IndexError):
+        return
+    if not nan:
+        return
+    want = outputs(*expected(args, numeric=False))
+    try:
+        got = outputs(
+            float("nan"), {k: np.asarray(grads[k], dtype=np.float64) for k in NAMES}, h_last
+        )
+    except (TypeError, ValueError, KeyError):
+        return
+    if all(close(got[n], want[n]) for n in want if n != "loss"):
+        cause = MISTAKES["p_changed_in_place"].cause
+        raise Fail(
+            f"the loss is nan {label}, and the gradients and h_last are right: {cause}.",
+            "p_changed_in_place",
+        )
 
 
 def where(runs):

@@ -28,7 +28,7 @@ from ._core import (
     unchanged,
     unpack,
 )
-from ._diagnose import evidence, explain, recognise, wrong_of
+from ._diagnose import NotApplicable, evidence, explain, recognise, wrong_of
 
 # (D, H, B): B None is one 1-D input. D = H first, so that a transposed W_xh still runs there.
 CASES = ((2, 2, None), (3, 2, None), (2, 4, None), (3, 3, 1), (3, 3, 4), (5, 4, 3))
@@ -116,6 +116,16 @@ MISTAKES = {
         fw_bias_broadcast="b_h (H,) is added to an (H, B) array of columns, so numpy broadcasts "
         "it along the batch, not along the units; add it as a column, b_h[:, None], or work in "
         "rows: x @ W_xh.T + h_prev @ W_hh.T + b_h",
+        fw_W_xh_reshaped="W_xh is reshaped where it should be transposed: W_xh.reshape(D, H) "
+        "keeps the order of the entries and scrambles the weights; W_xh.T swaps rows and "
+        "columns (in rows x @ W_xh.T)",
+        fw_sum_wrong_axis="an elementwise product W * v is summed over axis 0, which gives "
+        "v * W.sum(axis=0); the product W v sums each row, (W * v).sum(axis=1)",
+        fw_units_in_place="a loop over the units updates the state in place while it reads it: "
+        "units after the first see the new values of earlier units instead of h_prev; compute "
+        "every unit from h_prev, into a new array",
+        fw_batch_one_row="a loop over the batch reads the same row (of h_prev or x) for every "
+        "example; example b uses x[b] and h_prev[b]",
     ),
     **catalogue(
         2,
@@ -132,8 +142,8 @@ MISTAKES = {
         bw_dW_hh_transposed="dW_hh is transposed: dW_hh = dhraw h_prev^T, an (H, H) matrix with "
         "row i for unit i",
         bw_dW_xh_transposed="dW_xh is transposed: dW_xh = dhraw x^T has W_xh's shape (H, D)",
-        bw_dW_hh_with_h="dW_hh uses the step's output h; it is dhraw h_prev^T, with the state "
-        "that entered the step",
+        bw_dW_hh_with_h="dW_hh uses the new state h, the step's output, instead of h_prev: it "
+        "is dhraw h_prev^T, with the state that entered the step",
         bw_dh_prev_before_tanh="dh_prev is computed from dh; it is W_hh^T dhraw, after the tanh "
         "derivative, dhraw = (1 - h**2) * dh",
         bw_batch_mean="the weight gradients are averaged over the batch; the loss of a batch is "
@@ -153,6 +163,19 @@ MISTAKES = {
         bw_outer_on_batch="np.outer flattens its arguments: on a batch, np.outer(dhraw, x) is "
         "(B*H, B*D); the batch's dW_xh is dhraw.T @ x, (H, D) (and dW_hh dhraw.T @ h_prev), "
         "the sum of the examples' outer products",
+        bw_derivative_parenthesis="the tanh derivative is written (1 - h)**2; it is 1 - h**2 "
+        "(the square is on h only)",
+        bw_dW_xh_reshaped="dW_xh is computed as x^T dhraw, (D, H), and reshaped to (H, D): "
+        "reshape keeps the order of the entries; transpose, or compute dhraw x^T directly "
+        "(np.outer(dhraw, x), in rows dhraw.T @ x)",
+        bw_dh_prev_extra_derivative="dh_prev is also multiplied by 1 - h_prev**2, the tanh "
+        "derivative of the previous step, which belongs to that step's own backward pass: "
+        "dh_prev = W_hh^T dhraw",
+        bw_grads_before_tanh="a weight or bias gradient is computed from dh, the gradient "
+        "before the tanh derivative; dW_xh, dW_hh and db_h all use dhraw = (1 - h**2) * dh",
+        bw_assign_in_batch_loop="in the loop over the batch a weight or bias gradient is "
+        "assigned (=), not accumulated (+=): only one example's contribution is kept; the "
+        "gradients sum over the batch",
         bw_batch_only="for one 1-D example, dhraw.T @ x is a dot product, a number: .T leaves a "
         "1-D array as it is; use np.outer(dhraw, x) there (or treat x as a batch of one, "
         "x[None], and return 1-D dx and dh_prev)",
@@ -185,12 +208,76 @@ def _rows_skipped(args, want, got):
     """The expected h of a batch with the rows the student left all zero set to zero."""
     h, g = want["h"].copy(), got["h"]
     if h.ndim != 2:
-        raise ValueError("one 1-D input: no rows to skip")
+        raise NotApplicable("one 1-D input: no rows to skip")
     h[~np.any(g, axis=1)] = 0.0
     return {"h": h}
 
 
 FORWARD_SIMS["fw_batch_rows_skipped"] = _rows_skipped
+
+
+def _closest(got, candidates):
+    """{"h": c} for the candidate closest to the student's h (the first, when none fits)."""
+    g = got.get("h")
+    for c in candidates:
+        if g is not None and np.shape(c) == np.shape(g) and close(g, c):
+            return {"h": c}
+    return {"h": candidates[0]}
+
+
+def _reshaped(args, want, got):
+    """x @ W_xh.reshape(D, H) where x @ W_xh.T is meant."""
+    x, h, Wx, Wh, b = args
+    return {"h": np.tanh(x @ Wx.reshape(Wx.shape[::-1]) + h @ Wh.T + b)}
+
+
+def _column_sums(args, want, got):
+    """(W * v).sum(axis=0), v * W.sum(axis=0), in place of W v, for W_hh or W_xh (D = H)."""
+    x, h, Wx, Wh, b = args
+    rec = np.tanh(x @ Wx.T + h * Wh.sum(axis=0) + b)
+    inp = np.tanh(x * Wx.sum(axis=0) + h @ Wh.T + b) if Wx.shape[0] == Wx.shape[1] else rec
+    return _closest(got, [rec, inp])
+
+
+def _units_in_place(args, want, got):
+    """A loop over the units of a state that starts as h_prev and is overwritten unit by unit."""
+    x, h_prev, Wx, Wh, b = args
+    rows = np.atleast_2d(np.array(h_prev, dtype=np.float64))
+    xs = np.atleast_2d(x)
+    for r in range(len(rows)):
+        for i in range(len(b)):
+            rows[r, i] = np.tanh(Wx[i] @ xs[r] + Wh[i] @ rows[r] + b[i])
+    return {"h": rows.reshape(np.shape(h_prev))}
+
+
+def _one_row(args, want, got):
+    """A batch whose every example reads row 0 (or the last row) of h_prev or of x."""
+    x, h, Wx, Wh, b = args
+    if np.ndim(x) != 2 or len(x) < 2:
+        raise NotApplicable("one example: every row is the same row")
+    ones = np.ones((len(x), 1))
+    candidates = [np.tanh(x @ Wx.T + ones * (h[k] @ Wh.T) + b) for k in (0, -1)]
+    candidates += [np.tanh(ones * (x[k] @ Wx.T) + h @ Wh.T + b) for k in (0, -1)]
+    return _closest(got, candidates)
+
+
+def _bias_broadcast_1d(args, want, got):
+    """Column code on one 1-D input: a column (H, 1) plus b_h (H,) is an (H, H) array, whose
+    entry (i, j) has the bias of unit j; the student returns one of its rows or columns."""
+    x, h, Wx, Wh, b = args
+    if np.ndim(x) != 1:
+        raise NotApplicable("a batch: told by the shape of h (run_forward)")
+    M = np.tanh((Wx @ x + Wh @ h)[:, None] + b[None, :])
+    return _closest(got, [M[:, 0], M[:, -1], M[0], M[-1]])
+
+
+FORWARD_SIMS.update(
+    fw_W_xh_reshaped=_reshaped,
+    fw_sum_wrong_axis=_column_sums,
+    fw_units_in_place=_units_in_place,
+    fw_batch_one_row=_one_row,
+    fw_bias_broadcast=_bias_broadcast_1d,
+)
 
 
 def _broadcast_bias(x, h_prev, W_xh, W_hh, b_h):
@@ -244,12 +331,13 @@ def run_forward(forward, label, inputs, name="rnn_step_forward"):
 
 def forward_body(forward, name="rnn_step_forward"):
     """Every case; the message of a pass, or Fail about the smallest failing case."""
-    runs = []
+    runs, crashed = [], None
     for label, inputs in cases():
         try:
             h, want, _, low = run_forward(forward, label, inputs, name)
         except Fail as fail:
             if bad_runs(runs):
+                crashed = inputs, {"h": cell.rnn_step_forward(*inputs)[0]}
                 break  # diagnose the failure found on a smaller case
             if fail.cause is None and runs and inputs[0].ndim == 2 and one_d_pass(runs):
                 raise Fail(with_cause(fail, "fw_batch_rows"), "fw_batch_rows") from None
@@ -270,7 +358,7 @@ def forward_body(forward, name="rnn_step_forward"):
             f"h {label}: {MISTAKES['fw_float32'].cause}. For example {example}.", "fw_float32"
         )
     if bad:
-        explain(runs, FORWARD_SIMS, MISTAKES, "fw_float32")
+        explain(runs, FORWARD_SIMS, MISTAKES, "fw_float32", crashed=crashed)
     return (
         f"h agrees with rnnlib.rnn_step_forward on all {len(CASES) + 1} cases (1-D inputs and "
         'batches, D = H and D != H, the lecture\'s first step of "hello") to a relative error '
@@ -308,6 +396,8 @@ def _backward_with(dh, x, h_prev, W_xh, W_hh, h, *, dhraw=None, **flip):
     dh_prev = (dh if flip.get("dh_prev_from_dh") else dhraw) @ (
         W_hh.T if flip.get("dh_prev") else W_hh
     )
+    if flip.get("dh_prev_extra"):
+        dh_prev = dh_prev * (1.0 - h_prev**2)
     rows = dhraw.reshape(-1, dhraw.shape[-1])
     x2 = x.reshape(len(rows), -1)
     h2 = (h if flip.get("dW_hh_with_h") else h_prev).reshape(len(rows), -1)
@@ -316,6 +406,8 @@ def _backward_with(dh, x, h_prev, W_xh, W_hh, h, *, dhraw=None, **flip):
     dW_hh = rows.T @ h2 * scale
     if flip.get("dW_xh"):
         dW_xh = dW_xh.T
+    if flip.get("dW_xh_reshaped"):
+        dW_xh = dW_xh.T.reshape(dW_xh.shape)
     if flip.get("dW_hh"):
         dW_hh = dW_hh.T
     db_h = rows.sum(axis=0) * scale
@@ -349,7 +441,48 @@ BACKWARD_SIMS = {
     "bw_dW_hh_with_h": _bw(dW_hh_with_h=True),
     "bw_dh_prev_before_tanh": _bw(dh_prev_from_dh=True),
     "bw_batch_mean": _bw(mean=True),
+    "bw_derivative_parenthesis": _bw(dhraw=lambda dh, h, hp, a: (1 - h) ** 2 * dh),
+    "bw_dW_xh_reshaped": _bw(dW_xh_reshaped=True),
+    "bw_dh_prev_extra_derivative": _bw(dh_prev_extra=True),
 }
+
+
+def _one_example(args, want, got):
+    """Each weight and bias gradient as the student has it when it is one example's
+    contribution (the first or the last: = in place of += in a loop over the batch)."""
+    dh, x, h_prev, W_xh, W_hh, h, a = args
+    if np.ndim(x) != 2 or len(x) < 2:
+        raise NotApplicable("one example: its contribution is the sum")
+    dhraw = (1.0 - h * h) * dh
+    out = dict(want)
+    for name, parts in (
+        ("dW_xh", [np.outer(dhraw[k], x[k]) for k in (0, -1)]),
+        ("dW_hh", [np.outer(dhraw[k], h_prev[k]) for k in (0, -1)]),
+        ("db_h", [dhraw[k] for k in (0, -1)]),
+    ):
+        g = got.get(name)
+        for p in parts:
+            if g is not None and close(g, p):
+                out[name] = p
+    return out
+
+
+BACKWARD_SIMS["bw_assign_in_batch_loop"] = _one_example
+
+
+def _before_tanh(args, want, got):
+    """dW_xh, dW_hh or db_h (those where the student's value fits) computed from dh."""
+    dh, x, h_prev, W_xh, W_hh, h, a = args
+    raw = _backward_with(dh, x, h_prev, W_xh, W_hh, h, dhraw=dh)
+    out = dict(want)
+    for n in ("dW_xh", "dW_hh", "db_h"):
+        g = got.get(n)
+        if g is not None and np.shape(g) == np.shape(raw[n]) and close(g, raw[n]):
+            out[n] = raw[n]
+    return out
+
+
+BACKWARD_SIMS["bw_grads_before_tanh"] = _before_tanh
 
 
 def expected_grads(dh, inputs, numeric):
@@ -373,12 +506,17 @@ def backward_body(forward, backward):
         raise Fail(
             f"Fix rnn_step_forward first (the backward pass uses its cache): {fail}", fail.cause
         ) from None
-    runs = []
+    runs, crashed = [], None
     for i, (label, inputs) in enumerate(cases()):
         try:
             runs.append(backward_case(forward, backward, i, label, inputs))
         except Fail:
             if bad_runs(runs):
+                h = cell.rnn_step_forward(*inputs)[0]
+                dh = np.random.default_rng(200 + i).standard_normal(h.shape)
+                want = cell.rnn_step_backward(dh, cell.rnn_step_forward(*inputs)[1])
+                args = (dh, inputs[0], inputs[1], inputs[2], inputs[3], h, _affine(*inputs))
+                crashed = args, dict(zip(GRAD_NAMES, want, strict=True))
                 break  # diagnose the failure found on a smaller case
             raise
     low = any(r[4] for r in runs)
@@ -390,7 +528,7 @@ def backward_body(forward, backward):
             f"the gradients are rejected {label}: {cause}. For example {example}.", "bw_float32"
         )
     if bad_runs(runs):
-        explain(runs, BACKWARD_SIMS, MISTAKES, "bw_float32")
+        explain(runs, BACKWARD_SIMS, MISTAKES, "bw_float32", crashed=crashed)
     return (
         f"All five gradients agree on all {len(CASES) + 1} cases (1-D and batched) with centred "
         "differences (the two smallest cases) and with rnnlib.rnn_step_backward (all), to a "
@@ -440,8 +578,8 @@ def shape_mistake(name, got, shape, dhraw, x, h_prev, label):
         candidates["bw_outer_on_batch"] = np.outer(dhraw, other)
     if name in ("dW_xh", "dW_hh") and x.ndim == 1 and len(other) == len(dhraw):
         candidates["bw_batch_only"] = np.dot(dhraw, other)
-    if name == "db_h" and x.ndim == 2:
-        candidates["bw_db_wrong_axis"] = dhraw.sum(axis=1)
+    if name == "db_h":
+        candidates["bw_db_wrong_axis"] = np.atleast_2d(dhraw).sum(axis=1)
     for key, value in candidates.items():
         if np.shape(got) == value.shape and _close_any(got, value):
             cause = MISTAKES[key].cause

@@ -278,24 +278,39 @@ def _mincharrnn(params, inputs, targets, h_prev, *, edit):
     order = {
         "skip_first": range(T - 1, 0, -1),
         "skip_last": reversed(range(T - 1)),
+        "forward_order": range(T),
     }.get(edit, reversed(range(T)))
     for t in order:
         if edit == "reset_dhnext":
             dhnext = np.zeros_like(h_prev)  # "start each step clean"
         dy = np.copy(p if edit == "last_p" else ps[t])
         dy[targets[t]] -= 1
-        dW_hy += np.outer(dy, hs[T - 1] if edit == "last_h" else hs[t])
+        if edit == "assign_dW_hy":
+            dW_hy = np.outer(dy, hs[t])
+        else:
+            dW_hy += np.outer(dy, hs[T - 1] if edit == "last_h" else hs[t])
         db_y += dy
         dh = W_hy.T @ dy + dhnext
         if edit == "tanh_of_h":
             dhraw = (1 - np.tanh(hs[t]) ** 2) * dh
+        elif edit == "negated_derivative":
+            dhraw = (hs[t] ** 2 - 1) * dh
+        elif edit == "derivative_of_a":
+            a = W_xh @ xs[t] + W_hh @ hs[t - 1] + b_h
+            dhraw = (1 - a * a) * dh
+        elif edit == "parenthesis":
+            dhraw = (1 - hs[t]) ** 2 * dh
+        elif edit == "dnext_after":
+            dhraw = (1 - hs[t] ** 2) * (W_hy.T @ dy) + dhnext
         elif edit == "h_prev_derivative":
             dhraw = (1 - hs[t - 1] * hs[t - 1]) * dh
         else:
             dhraw = (1 - hs[t] * hs[t]) * dh
-        db_h += dhraw
+        db_h += dh if edit == "db_h_from_dh" else dhraw
         dW_xh += np.outer(dhraw, np.eye(V)[targets[t]] if edit == "target_onehot" else xs[t])
         h_in = np.zeros_like(h_prev) if (edit == "first_zero" and t == 0) else hs[t - 1]
+        if edit == "last_h_in_W_hh":
+            h_in = hs[T - 1]
         dW_hh += np.outer(dhraw, h_in)
         dhnext = W_hh.T @ dhraw
     if edit == "clip":
@@ -444,6 +459,86 @@ def overflow_log(params, inputs, targets, h_prev):
     return loss, grads, h
 
 
+def bptt_shift_per_column(params, inputs, targets, h_prev):
+    """Rows as time steps; the softmax shifted by each column's max (over time)."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    T = len(inputs)
+    hs = np.zeros((T + 1, len(h_prev)))
+    hs[0] = h_prev
+    for t in range(T):
+        hs[t + 1] = np.tanh(W_xh[:, inputs[t]] + W_hh @ hs[t] + b_h)
+    Y = hs[1:] @ W_hy.T + b_y
+    E = np.exp(Y - Y.max(axis=0))
+    P = E / E.sum(axis=1, keepdims=True)
+    loss = -np.sum(np.log(P[np.arange(T), targets]))
+    dY = P.copy()
+    dY[np.arange(T), targets] -= 1
+    grads = {"W_hy": dY.T @ hs[1:], "b_y": dY.sum(axis=0)}
+    dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros_like(b_h)
+    carry = np.zeros_like(h_prev)
+    for t in range(T - 1, -1, -1):
+        draw = (1 - hs[t + 1] ** 2) * (W_hy.T @ dY[t] + carry)
+        dW_xh[:, inputs[t]] += draw
+        dW_hh += np.outer(draw, hs[t])
+        db_h += draw
+        carry = W_hh.T @ draw
+    grads.update(W_xh=dW_xh, W_hh=dW_hh, b_h=db_h)
+    return loss, grads, hs[T]
+
+
+def bptt_shared_zeros(params, inputs, targets, h_prev):
+    """One zero array for two names: writing dnext in place (out=) overwrites db_h."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    T, H = len(inputs), len(b_h)
+    hs, ps, loss = {-1: h_prev}, {}, 0.0
+    for t in range(T):
+        hs[t] = np.tanh(W_xh[:, inputs[t]] + W_hh @ hs[t - 1] + b_h)
+        y = W_hy @ hs[t] + b_y
+        ps[t] = np.exp(y - y.max()) / np.exp(y - y.max()).sum()
+        loss -= np.log(ps[t][targets[t]])
+    dW_xh, dW_hh, dW_hy, db_y = (np.zeros_like(a) for a in (W_xh, W_hh, W_hy, b_y))
+    dnext = db_h = np.zeros(H)
+    for t in reversed(range(T)):
+        dy = ps[t].copy()
+        dy[targets[t]] -= 1
+        dW_hy += np.outer(dy, hs[t])
+        db_y += dy
+        dhraw = (1 - hs[t] ** 2) * (W_hy.T @ dy + dnext)
+        db_h += dhraw
+        dW_xh[:, inputs[t]] += dhraw
+        dW_hh += np.outer(dhraw, hs[t - 1])
+        np.dot(W_hh.T, dhraw, out=dnext)
+    return loss, {"W_xh": dW_xh, "W_hh": dW_hh, "W_hy": dW_hy, "b_h": db_h, "b_y": db_y}, hs[T - 1]
+
+
+def bptt_no_copy(params, inputs, targets, h_prev):
+    """dY = P without a copy; the loss is read from P afterwards."""
+    W_xh, W_hh, W_hy, b_h, b_y = (params[k] for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y"))
+    T = len(inputs)
+    hs = [h_prev]
+    for t in range(T):
+        hs.append(np.tanh(W_xh[:, inputs[t]] + W_hh @ hs[-1] + b_h))
+    Hs = np.array(hs[1:])
+    Y = Hs @ W_hy.T + b_y
+    P = np.exp(Y - Y.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    dY = P
+    dY[np.arange(T), targets] -= 1
+    with np.errstate(invalid="ignore"):
+        loss = -np.sum(np.log(P[np.arange(T), targets]))
+    grads = {"W_hy": dY.T @ Hs, "b_y": dY.sum(axis=0)}
+    dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros_like(b_h)
+    nxt = np.zeros_like(h_prev)
+    for t in range(T - 1, -1, -1):
+        draw = (1 - hs[t + 1] ** 2) * (dY[t] @ W_hy + nxt)
+        dW_xh[:, inputs[t]] += draw
+        dW_hh += np.outer(draw, hs[t])
+        db_h += draw
+        nxt = draw @ W_hh
+    grads.update(W_xh=dW_xh, W_hh=dW_hh, b_h=db_h)
+    return loss, grads, hs[-1]
+
+
 BUG_IDS = [
     "no_dh_next",
     "no_tanh_grad",
@@ -477,6 +572,14 @@ EDITS = {  # _mincharrnn's edits -> the mistake each makes
     "target_onehot": "dW_xh_from_target",
     "first_zero": "dW_hh_first_zero",
     "clip": "clipped",
+    "parenthesis": "derivative_parenthesis",
+    "dnext_after": "dh_next_after_tanh",
+    "forward_order": "backward_forward_in_time",
+    "db_h_from_dh": "db_h_before_tanh",
+    "assign_dW_hy": "assign_not_accumulate",
+    "negated_derivative": "derivative_sign",
+    "derivative_of_a": "one_minus_a_squared",
+    "last_h_in_W_hh": "dW_hh_last_h",
 }
 
 
@@ -500,5 +603,8 @@ BUGS = (
         (bptt_float32, "bptt_float32"),
         (bptt_two_mistakes, "W_hh_with_h_t"),
         (overflow_log, "softmax_overflow"),
+        (bptt_shift_per_column, "shift_over_time"),
+        (bptt_shared_zeros, "b_h_holds_dh_next"),
+        (bptt_no_copy, "p_changed_in_place"),
     ]
 )

@@ -257,7 +257,58 @@ def fw_input_outside(x, h_prev, W_xh, W_hh, b_h):
     return h, (x, h_prev, W_xh, W_hh, h)
 
 
+def fw_reshape_for_transpose(x, h_prev, W_xh, W_hh, b_h):
+    """Rows, with reshape where a transpose was meant (it runs for every D and H)."""
+    D, H = W_xh.shape[1], W_xh.shape[0]
+    h = np.tanh(x @ W_xh.reshape(D, H) + h_prev @ W_hh.T + b_h)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_column_sums(x, h_prev, W_xh, W_hh, b_h):
+    """Elementwise products summed by hand, one example at a time; W_hh's over axis 0."""
+
+    def one(x1, h1):
+        return np.tanh(np.sum(W_xh * x1, axis=1) + np.sum(W_hh * h1, axis=0) + b_h)
+
+    h = (
+        one(x, h_prev)
+        if x.ndim == 1
+        else np.array([one(a, b) for a, b in zip(x, h_prev, strict=True)])
+    )
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_gauss_seidel(x, h_prev, W_xh, W_hh, b_h):
+    """A loop over units that writes into the state it reads (a copy of h_prev)."""
+    h = np.array(h_prev, dtype=float)
+    rows = h.reshape(-1, len(b_h))  # a view: writing rows writes h
+    xs = np.atleast_2d(x)
+    for r in range(len(rows)):
+        for i in range(len(b_h)):
+            rows[r, i] = np.tanh(W_xh[i] @ xs[r] + W_hh[i] @ rows[r] + b_h[i])
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_column_vector_bias(x, h_prev, W_xh, W_hh, b_h):
+    """Column vectors (D, 1) and (H, 1), b_h added as (H,); the first column is returned."""
+    xc, hc = x.reshape(-1, 1), h_prev.reshape(-1, 1)
+    h = np.tanh(W_xh @ xc + W_hh @ hc + b_h)[:, 0]
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def fw_batch_mean_state(x, h_prev, W_xh, W_hh, b_h):
+    """A batch's examples all start from the batch's mean state."""
+    state = h_prev if x.ndim == 1 else h_prev.mean(axis=0)
+    h = np.tanh(x @ W_xh.T + state @ W_hh.T + b_h)
+    return h, (x, h_prev, W_xh, W_hh, h)
+
+
 FORWARD_BUGS = [
+    (fw_batch_mean_state, "fw_batch_rows"),
+    (fw_reshape_for_transpose, "fw_W_xh_reshaped"),
+    (fw_column_sums, "fw_sum_wrong_axis"),
+    (fw_gauss_seidel, "fw_units_in_place"),
+    (fw_column_vector_bias, "fw_bias_broadcast"),
     (fw_no_tanh, "fw_no_tanh"),
     (fw_W_hh_transposed, "fw_W_hh_transposed"),
     (fw_W_xh_transposed, "fw_W_xh_transposed"),
@@ -267,7 +318,7 @@ FORWARD_BUGS = [
     (fw_no_input, "fw_no_input"),
     (fw_columns_only, "fw_bias_broadcast"),
     (fw_columns_transposed_back, "fw_bias_broadcast"),
-    (fw_batch_first_state, "fw_batch_rows"),
+    (fw_batch_first_state, "fw_batch_one_row"),
     (fw_swapped_weights, "fw_weights_swapped"),
     (fw_both_transposed, "fw_both_transposed"),
     (fw_input_outside, "fw_input_outside_tanh"),
@@ -474,7 +525,67 @@ BACKWARD_BUGS = [
     (bw_float32, "bw_float32"),
     (bw_two_mistakes, "bw_W_xh_not_transposed"),
 ]
+
+
+def bw_parenthesis(dh, cache):
+    x, h_prev, W_xh, W_hh, h = cache
+    return _grads((1 - h) ** 2 * dh, x, h_prev, W_xh, W_hh)
+
+
+def bw_dW_xh_reshape(dh, cache):
+    """dW_xh as x^T dhraw, (D, H), reshaped to W_xh's shape."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = (1 - h**2) * dh
+    dx, dh_prev, _, dW_hh, db_h = _grads(dhraw, x, h_prev, W_xh, W_hh)
+    dW_xh = (np.atleast_2d(x).T @ np.atleast_2d(dhraw)).reshape(W_xh.shape)
+    return dx, dh_prev, dW_xh, dW_hh, db_h
+
+
+def bw_dh_prev_through_tanh_again(dh, cache):
+    x, h_prev, W_xh, W_hh, h = cache
+    dx, dh_prev, dW_xh, dW_hh, db_h = rnn_step_backward(dh, cache)
+    return dx, dh_prev * (1 - h_prev**2), dW_xh, dW_hh, db_h
+
+
+def bw_batch_loop_assigns(dh, cache):
+    """A loop over the batch that assigns db_h (and accumulates the rest)."""
+    x, h_prev, W_xh, W_hh, h = cache
+    xs, hs, hp, dhs = (np.atleast_2d(a) for a in (x, h, h_prev, dh))
+    dx, dh_prev = np.zeros_like(xs), np.zeros_like(hp)
+    dW_xh, dW_hh, db_h = np.zeros_like(W_xh), np.zeros_like(W_hh), np.zeros(len(W_hh))
+    for b in range(len(xs)):
+        dhraw = (1 - hs[b] ** 2) * dhs[b]
+        dx[b], dh_prev[b] = W_xh.T @ dhraw, W_hh.T @ dhraw
+        dW_xh += np.outer(dhraw, xs[b])
+        dW_hh += np.outer(dhraw, hp[b])
+        db_h = dhraw
+    return dx.reshape(np.shape(x)), dh_prev.reshape(np.shape(h_prev)), dW_xh, dW_hh, db_h
+
+
+def bw_db_axis_one_2d(dh, cache):
+    """Everything as a batch (a 1-D input as one row); db_h summed over axis 1."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dhraw = np.atleast_2d((1 - h**2) * dh)
+    dx, dh_prev, dW_xh, dW_hh, _ = _grads(
+        dhraw, np.atleast_2d(x), np.atleast_2d(h_prev), W_xh, W_hh
+    )
+    return dx.reshape(np.shape(x)), dh_prev.reshape(np.shape(h_prev)), dW_xh, dW_hh, dhraw.sum(1)
+
+
+def bw_db_from_dh(dh, cache):
+    """db_h from the incoming gradient, before the tanh derivative."""
+    x, h_prev, W_xh, W_hh, h = cache
+    dx, dh_prev, dW_xh, dW_hh, _ = rnn_step_backward(dh, cache)
+    return dx, dh_prev, dW_xh, dW_hh, dh if dh.ndim == 1 else dh.sum(axis=0)
+
+
 BACKWARD_BUGS += [
+    (bw_db_from_dh, "bw_grads_before_tanh"),
+    (bw_parenthesis, "bw_derivative_parenthesis"),
+    (bw_dW_xh_reshape, "bw_dW_xh_reshaped"),
+    (bw_dh_prev_through_tanh_again, "bw_dh_prev_extra_derivative"),
+    (bw_batch_loop_assigns, "bw_assign_in_batch_loop"),
+    (bw_db_axis_one_2d, "bw_db_wrong_axis"),
     (bw_sign_flipped, "bw_derivative_sign"),
     (bw_swapped_weights, "bw_weights_swapped"),
     (bw_db_wrong_axis, "bw_db_wrong_axis"),

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from solutions import sampler as S
 
-from rnnlib.exercises import check_sample, sampler, stats
+from rnnlib.exercises import check_sample, replay, sampler, stats
 from rnnlib.exercises.catalogue import CATALOGUE
 from rnnlib.sampling import next_distribution
 
@@ -292,3 +292,33 @@ def test_p_in_its_own_positional_place_is_not_blamed():
     result = check_sample(halves)
     assert not result.passed and result.cause is None
     assert "rng.choice" not in result.message
+
+
+def test_the_spying_rng_records_every_draw_and_draws_as_default_rng():
+    """SpyRng records each call the sampler makes (not numpy's own inner calls, as choice's
+    call of random) with its output, and draws what default_rng(seed) draws."""
+    spy, plain = sampler.SpyRng(3), np.random.default_rng(3)
+    assert np.random.default_rng(spy) is spy
+    assert spy.random() == plain.random()
+    assert spy.choice(5, p=np.full(5, 0.2)) == plain.choice(5, p=np.full(5, 0.2))
+    assert np.array_equal(spy.gumbel(size=4), plain.gumbel(size=4))
+    assert [c[0] for c in spy.calls] == ["random", "choice", "gumbel"]
+    assert spy.calls[2][3].shape == (4,)
+
+
+@pytest.mark.parametrize("fn", [S.sample_inverse_cdf, S.sample_gumbel, S.sample])
+def test_replaying_a_correct_samplers_numbers_names_nothing(fn):
+    params, h = sampler.fixture()
+    for tau, top_k in sampler.SETTINGS:
+        runs = sampler.spied_runs(fn, params, h, tau, top_k)
+        assert runs is not None and replay.replay(runs, tau, top_k) is None
+
+
+def test_replay_tells_a_reused_uniform_from_a_fresh_one():
+    """The same inverse-CDF rule: with one number per draw it is the contract, with one number
+    for all draws it is sample_one_uniform; nothing is estimated."""
+    params, h = sampler.fixture()
+    runs = sampler.spied_runs(S.one_uniform_before_the_loop, params, h, 1.0, None)
+    assert [len(calls) for calls, _ in runs] == [1, 1, 1]
+    cause, text = replay.replay(runs, 1.0, None)
+    assert cause == "sample_one_uniform" and "1 call of rng.random for 8 draws" in text

@@ -11,15 +11,19 @@ seeds, default_rng([E, i]) with E new at every check, and only a second failure 
 correct sampler that maps the random numbers to draws in its own way is then rejected with
 probability at most N_TESTS * ALPHA on any run, never on every run. Mistakes are named by
 probing: the draws are compared with those of simulated mistakes (greedy paths, distributions)
-and with the sampler's own draws in other settings.
+and with the sampler's own draws in other settings; when a G-test fails, the sampler is re-run
+with an rng that records every random number it asks for (replay.SpyRng), and the draw rule
+that turns those numbers into its draws exactly (replay.replay) names the mistake, or the
+distribution it passed to rng.choice is shown against softmax(y / tau).
 """
 
 import numpy as np
 
 from ..sampling import next_distribution, read_index
 from ..sampling import sample as rnnlib_sample
-from . import stats
+from . import replay, stats
 from ._core import Fail, NotYet, call, catalogue, describe, run_check, snapshot, unchanged
+from .replay import SpyRng
 
 V, H, SEED_IX, N_GREEDY = 5, 4, 2, 8
 N_DRAWS = 1000  # runs per setting of the statistical test
@@ -37,8 +41,9 @@ MISTAKES = catalogue(
     sample_seed_not_fed="the first draw comes from h itself; feed seed_ix through the cell "
     "first, then draw from the logits of that new state",
     sample_logits_before_update="the logits come from the state before the step's input is fed "
-    "(y = W_hy h + b_y computed before h is updated), so each draw lags one step behind; update "
-    "h first, then draw from y = W_hy h + b_y",
+    "(y = W_hy h + b_y computed before h is updated: the draw is made before the cell steps, the "
+    "first one from h before seed_ix is fed), so each draw lags one step behind; update h first, "
+    "then draw from y = W_hy h + b_y",
     sample_no_tanh="the tanh is missing from the state update: h = tanh(W_xh x + W_hh h + b_h)",
     sample_seed_in_output="the output starts with seed_ix; return the n sampled indices only",
     sample_n_plus_one="it returns n + 1 indices, seed_ix first; return the n sampled indices only",
@@ -82,6 +87,17 @@ MISTAKES = catalogue(
     "drawn index",
     sample_not_normalised="the probabilities do not sum to 1: after p ** (1 / tau), a top-k on "
     "probabilities or any masking, divide them by their sum",
+    sample_greedy_argmax_h="the greedy draw takes the argmax of the hidden state h; take it of "
+    "the logits y = W_hy h + b_y (an index of the vocabulary, not of the hidden units)",
+    sample_one_uniform="one random number (or noise vector) is drawn once and reused for every "
+    "draw (u = rng.random() before the loop); draw a new one at every step, inside the loop",
+    sample_p_not_cdf="the uniform number u is compared with p itself (the first i with "
+    "p[i] > u); the inverse CDF compares it with the cumulative sum: the first i with "
+    "np.cumsum(p)[i] > u",
+    sample_gumbel_exponential="the noise added to the logits is -log(U), exponential noise, not "
+    "Gumbel noise: Gumbel-max is argmax(y / tau - np.log(-np.log(U))) (or rng.gumbel(size=V))",
+    sample_gaussian_noise="the noise added to the logits is Gaussian (rng.standard_normal); "
+    "Gumbel-max needs Gumbel noise: argmax(y / tau + rng.gumbel(size=V))",
     sample_overflow="the softmax overflows: exp(y / tau) is inf once y / tau exceeds 709; shift "
     "first, softmax(z) = softmax(z - max(z)) with z = y / tau",
 )
@@ -123,12 +139,14 @@ def greedy_variant(params, h, seed_ix, n, mistake=None):
         elif mistake == "sample_logits_before_update":
             y = params["W_hy"] @ h + params["b_y"]
             h = read_index(params, h, ix)
+        elif mistake == "sample_greedy_argmax_h":
+            h, y = read_index(params, h, ix), None
         elif mistake == "sample_no_tanh":
             h = params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"]
             y = params["W_hy"] @ h + params["b_y"]
         else:
             h, y = logits(params, h0 if mistake == "sample_h_not_carried" else h, ix)
-        pick = int(np.argmax(y))
+        pick = int(np.argmax(h if y is None else y))
         out.append(pick)
         ix = seed_ix if mistake == "sample_seed_fed_always" else pick
     if mistake == "sample_seed_in_output":
@@ -143,6 +161,7 @@ GREEDY_MISTAKES = (
     "sample_logits_before_update",
     "sample_no_tanh",
     "sample_seed_in_output",
+    "sample_greedy_argmax_h",
 )
 
 
@@ -198,18 +217,6 @@ def student_error(e, label):
     if "do not sum to 1" in str(e).lower():
         return named("sample_not_normalised", text)
     return Fail(f"{text}.")
-
-
-class SpyRng(np.random.Generator):
-    """np.random.default_rng(seed) that keeps the arguments of every rng.choice call."""
-
-    def __init__(self, seed):
-        super().__init__(np.random.PCG64(seed))
-        self.choices = []
-
-    def choice(self, *args, **kwargs):
-        self.choices.append((args, kwargs))
-        return super().choice(*args, **kwargs)
 
 
 def is_distribution(a):
@@ -574,6 +581,68 @@ def g_fail(fn, params, h, draws, label, setting, step, p, retest):
     return msg, counts
 
 
+N_REPLAY, REPLAY_RUNS = 8, 3  # the runs (8 draws each) whose random numbers are replayed
+
+
+def spied_runs(fn, params, h, temperature, top_k):
+    """REPLAY_RUNS runs of n = N_REPLAY with SpyRng(0), SpyRng(1), ...: (calls, steps) each,
+    steps [(y_t, draw_t)] the logits along the sampler's own draws; None if one fails."""
+    runs = []
+    for seed in range(REPLAY_RUNS):
+        spy = SpyRng(seed)
+        kw = {"temperature": temperature, "top_k": top_k, "rng": spy}
+        try:
+            got = call(fn, "sample", (params, np.array(h), SEED_IX, N_REPLAY), kw)
+            draws = read_draws(got, N_REPLAY, "")
+        except (Fail, NotYet):  # the replay only helps to name the cause
+            return None
+        steps, state, ix = [], h, SEED_IX
+        for d in draws:
+            state, y = logits(params, state, ix)
+            steps.append((y, d))
+            ix = d
+        runs.append((spy.calls, steps))
+    return runs
+
+
+def replayed(fn, params, h, setting, msg):
+    """Fail naming the mistake whose draw rule turns the sampler's own random numbers into its
+    draws exactly (replay.replay), or saying which distribution it passed to rng.choice."""
+    temperature, top_k = setting
+    runs = spied_runs(fn, params, h, temperature, top_k)
+    if runs is None:
+        return
+    found = replay.replay(runs, temperature, top_k)
+    if found is not None:
+        raise named(found[0], f"{msg}. Why: {found[1]}")
+    passed = [[replay.passed_p(c) for c in calls] for calls, _ in runs]
+    if not all(len(ps) == N_REPLAY and all(p is not None for p in ps) for ps in passed):
+        return
+    for (_, steps), ps in zip(runs, passed, strict=True):
+        for t, ((y, _), q) in enumerate(zip(steps, ps, strict=True)):
+            want = next_distribution(y, temperature, top_k)
+            if q.shape == want.shape and np.allclose(np.sort(q), np.sort(want), atol=1e-9):
+                continue
+            for m, other in replay.distributions(y, temperature, top_k).items():
+                if m is not None and q.shape == want.shape and np.allclose(q, other, atol=1e-9):
+                    raise named(
+                        m,
+                        f"{msg}. At step {t + 1} (rng seeded 0) it passed p = {fmt(q)} to the "
+                        f"rng, not softmax(y / tau) = {fmt(want)}",
+                    )
+            if t > 0:  # the state may differ from here on (what is fed back): not told
+                return
+            raise Fail(
+                f"{msg}. At step {t + 1} (rng seeded 0, n = {N_REPLAY}) it passed p = {fmt(q)} "
+                f"to the rng; softmax(y / tau) there is {fmt(want)}."
+            )
+
+
+def fmt(p):
+    """A distribution as text, 4 decimals."""
+    return "[" + ", ".join(f"{x:.4f}" for x in np.ravel(p)) + "]"
+
+
 def check_statistics(fn, params, h):
     """The G-tests of every setting; returns the re-tests that a fresh run passed."""
     retest = []
@@ -616,6 +685,7 @@ def check_statistics(fn, params, h):
                     "sample_top_k_ge_v",
                     f"{msg}; with top_k = None at temperature {temperature:g} they passed",
                 )
+            replayed(fn, params, h, (temperature, top_k), msg)
             fits = [
                 m
                 for m, q in alternatives(params, h, y1, h1, temperature, top_k, step).items()

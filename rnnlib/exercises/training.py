@@ -94,6 +94,10 @@ MISTAKES = catalogue(
     train_targets_shifted="the targets of a chunk start one step after its inputs "
     "(targets[s + 1 : s + k + 1]); targets is already the inputs shifted by one, so slice both "
     "alike: inputs[s : s + k] and targets[s : s + k]",
+    train_whole_sequence="every call gets the whole sequence, once per chunk: the slices are "
+    "missing; call it on inputs[s : s + k] and targets[s : s + k] for s = 0, k, 2k, ...",
+    train_k_as_count="k is read as the number of chunks (chunks of len(inputs) // k steps); k is "
+    "the chunk length: inputs[s : s + k] for s = 0, k, 2k, ...",
     train_slice_end_k="every chunk ends at k (inputs[s : k]), so the chunks after the first are "
     "empty or cut; the chunk from s ends at s + k: inputs[s : s + k]",
     train_h_not_carried="the state is reset to zeros at the chunk boundary; pass the h_last of "
@@ -295,6 +299,68 @@ def check_chunks(rec, inputs, targets, k, n_iters, label, earlier=(), crash=None
     if found:
         both = "; or ".join(MISTAKES[m].cause for m in found)
         raise Fail(f"{text}: the calls fit more than one mistake: {both}.")
+    inferred_chunking(got, inputs, targets, k, n_iters, text, crash is not None)
+    raise Fail(
+        f"{text}; each pass calls it on inputs[s : s + k] and targets[s : s + k] for "
+        "s = 0, k, 2k, ... (the last chunk may be shorter)."
+    )
+
+
+def slice_of(seq, part, near=()):
+    """(a, b) with seq[a:b] == part, the first a in `near` that fits (the starts expected
+    there), else the first; or None."""
+    seq, part = list(seq), list(part)
+    m = len(part)
+    hits = [a for a in range(len(seq) - m + 1) if seq[a : a + m] == part]
+    if not m or not hits:
+        return None
+    a = next((x for x in near if x in hits), hits[0])
+    return a, a + m
+
+
+def inferred_chunking(got, inputs, targets, k, n_iters, text, crashed):
+    """Fail naming a chunking mistake read off the slices the calls got: for each call the
+    (start, stop) of inputs and of targets that reproduce it; the targets a step ahead of the
+    inputs, the whole sequence every call, chunks of len(inputs) // k steps."""
+    T, found, stop = len(inputs), [], 0
+    for x, y in got:
+        sx = slice_of(inputs, x, (stop, 0))  # a chunk follows the last, or a pass starts over
+        sy = slice_of(targets, y, (sx[0], sx[0] + 1, sx[0] - 1) if sx else (stop, 0))
+        found.append((sx, sy))
+        stop = sx[1] if sx else stop
+    if not found or any(sx is None for sx, _ in found):
+        return
+    shown = ", ".join(
+        f"inputs[{a}:{b}] / " + (f"targets[{sy[0]}:{sy[1]}]" if sy else "targets: no slice")
+        for (a, b), sy in found[:6]
+    )
+    shown += ", ..." if len(found) > 6 else ""
+    text = f"{text}; the calls got {shown}"
+    offsets = {sy[0] - sx[0] for sx, sy in found if sy is not None}
+    contract = chunk_plan(inputs, targets, k)
+    starts = [a for a in range(0, T, k)] * n_iters
+    same_inputs = len(found) <= len(starts) and all(
+        sx[0] == s for (sx, _), s in zip(found, starts, strict=False)
+    )
+    if offsets == {1} and same_inputs and found[0][1] is not None:
+        raise named(
+            "train_targets_shifted",
+            f"{text}: each chunk starts where the contract's does, and its targets one step later",
+        )
+    if len(got) > n_iters and all(sx == (0, T) and sy == (0, T) for sx, sy in found):
+        raise named("train_whole_sequence", f"{text}: every call got all {T} steps")
+    size = T // k if k else 0
+    if 0 < size != k and not crashed:
+        for plan in (
+            [(a, a + size) for a in range(0, T, size)],
+            [(i * size, (i + 1) * size if i < k - 1 else T) for i in range(k)],
+        ):
+            if [sx for sx, _ in found] == plan * n_iters and len(contract) * n_iters != len(got):
+                raise named(
+                    "train_k_as_count",
+                    f"{text}: chunks of {size} step{'s' if size != 1 else ''} = len(inputs) // k "
+                    f"= {T} // {k}",
+                )
     raise Fail(
         f"{text}; each pass calls it on inputs[s : s + k] and targets[s : s + k] for "
         "s = 0, k, 2k, ... (the last chunk may be shorter)."

@@ -536,6 +536,109 @@ def top_k_zeros_the_rest(params, h, seed_ix, n, temperature=1.0, top_k=None, rng
     return out
 
 
+def one_uniform_before_the_loop(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """Draws u = rng.random() once, before the loop, and walks every step's CDF with it."""
+    rng = np.random.default_rng() if rng is None else rng
+    u = rng.random()
+    out, ix = [], seed_ix
+    for _ in range(n):
+        h = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+        y = params["W_hy"] @ h + params["b_y"]
+        if top_k is not None and top_k < len(y):
+            y = np.where(y >= np.sort(y)[-top_k], y, -np.inf)
+        if temperature == 0:
+            ix = int(np.argmax(y))
+        else:
+            cdf = np.cumsum(softmax(y / temperature))
+            ix = int(min(np.searchsorted(cdf, u), len(y) - 1))
+        out.append(ix)
+    return out
+
+
+def u_below_p(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """A loop over the vocabulary that stops at the first p[i] above u (no running sum)."""
+    rng = np.random.default_rng() if rng is None else rng
+    V = len(params["b_y"])
+    out, ix = [], seed_ix
+    for _ in range(n):
+        h = np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+        y = params["W_hy"] @ h + params["b_y"]
+        if top_k is not None and top_k < V:
+            y[np.argsort(y)[:-top_k]] = -np.inf
+        if temperature == 0:
+            ix = int(np.argmax(y))
+            out.append(ix)
+            continue
+        p = softmax(y / temperature)
+        u = rng.uniform()
+        ix = V - 1
+        for i in range(V):
+            if u < p[i]:
+                ix = i
+                break
+        out.append(ix)
+    return out
+
+
+def exponential_race_added(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """Gumbel-max with rng.exponential noise added to the logits (a missing -log)."""
+    rng = np.random.default_rng() if rng is None else rng
+    V, ix, out = len(params["b_y"]), seed_ix, []
+    hs = [h]
+    for _ in range(n):
+        hs.append(np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ hs[-1] + params["b_h"]))
+        y = params["W_hy"] @ hs[-1] + params["b_y"]
+        if top_k is not None and top_k < V:
+            y = np.where(np.argsort(np.argsort(-y)) < top_k, y, -np.inf)
+        if temperature == 0:
+            ix = int(np.argmax(y))
+        else:
+            ix = int(np.argmax(y / temperature + rng.exponential(size=V)))
+        out.append(ix)
+    return out
+
+
+def normal_noise(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """Row vectors; perturbs the logits with rng.normal noise and takes the argmax."""
+    rng = np.random.default_rng() if rng is None else rng
+    V, ix, out = len(params["b_y"]), seed_ix, []
+    h = h[None, :]
+    for _ in range(n):
+        x = np.eye(V)[[ix]]
+        h = np.tanh(x @ params["W_xh"].T + h @ params["W_hh"].T + params["b_h"])
+        y = (h @ params["W_hy"].T + params["b_y"])[0]
+        if top_k is not None and top_k < V:
+            y = y.copy()
+            y[np.argsort(-y)[top_k:]] = -np.inf
+        if temperature == 0:
+            ix = int(np.argmax(y))
+        else:
+            ix = int(np.argmax(y / temperature + rng.normal(size=V)))
+        out.append(ix)
+    return out
+
+
+def greedy_on_state(params, h, seed_ix, n, temperature=1.0, top_k=None, rng=None):
+    """Column vectors; at temperature 0 it returns the index of the largest hidden unit."""
+    rng = np.random.default_rng() if rng is None else rng
+    V = params["W_hy"].shape[0]
+    h = h.reshape(-1, 1)
+    ix, out = seed_ix, []
+    for _ in range(n):
+        x = np.zeros((V, 1))
+        x[ix] = 1
+        h = np.tanh(params["W_xh"] @ x + params["W_hh"] @ h + params["b_h"].reshape(-1, 1))
+        y = (params["W_hy"] @ h + params["b_y"].reshape(-1, 1)).ravel()
+        if temperature == 0:
+            ix = int(np.argmax(h))
+        else:
+            if top_k is not None and top_k < V:
+                y[np.argsort(y)[: V - top_k]] = -np.inf
+            ix = int(rng.choice(V, p=softmax(y / temperature)))
+        out.append(ix)
+    return out
+
+
 SWITCHED = [
     "sample_fixed_rng",
     "sample_seed_not_fed",
@@ -570,5 +673,10 @@ TAGGED = [(partial(buggy, mistake=m), m) for m in SWITCHED] + [
     (draws_a_probability, "sample_choice_of_p"),
     (keeps_size_one, "sample_draw_arrays"),
     (top_k_zeros_the_rest, "sample_top_k_masked_zero"),
+    (one_uniform_before_the_loop, "sample_one_uniform"),
+    (u_below_p, "sample_p_not_cdf"),
+    (exponential_race_added, "sample_gumbel_exponential"),
+    (normal_noise, "sample_gaussian_noise"),
+    (greedy_on_state, "sample_greedy_argmax_h"),
 ]
 BUGS = [(fn, MISTAKES[m].cause, m) for fn, m in TAGGED]

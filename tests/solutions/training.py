@@ -489,6 +489,64 @@ def clips_each_norm(loss_and_grads, params, inputs, targets, k, lr, n_iters):
     return params, losses
 
 
+def forgets_to_slice(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Counts the chunks, but hands loss_and_grads the whole sequence each time."""
+    H = len(params["b_h"])
+    n_chunks = -(-len(inputs) // k)
+    losses = []
+    for _ in range(n_iters):
+        h, total, summed = np.zeros(H), 0.0, None
+        for _ in range(n_chunks):
+            loss, grads, h = loss_and_grads(params, inputs, targets, h)
+            total += loss
+            summed = grads if summed is None else {n: summed[n] + grads[n] for n in grads}
+        params = {n: params[n] - lr * summed[n] for n in params}
+        losses.append(total)
+    return params, losses
+
+
+def k_chunks(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Reads k as how many chunks: each has len(inputs) // k steps, the last one the rest."""
+    size = max(1, len(inputs) // k)
+    losses = []
+    for _ in range(n_iters):
+        h = np.zeros(params["W_hh"].shape[0])
+        grads_sum = {n: np.zeros_like(p) for n, p in params.items()}
+        loss_sum = 0.0
+        for i in range(k):
+            end = len(inputs) if i == k - 1 else (i + 1) * size
+            loss, grads, h = loss_and_grads(
+                params, inputs[i * size : end], targets[i * size : end], h
+            )
+            loss_sum += loss
+            for n in grads_sum:
+                grads_sum[n] += grads[n]
+        for n in params:
+            params[n] = params[n] - lr * grads_sum[n]
+        losses.append(loss_sum)
+    return params, losses
+
+
+def targets_one_ahead(loss_and_grads, params, inputs, targets, k, lr, n_iters):
+    """Slices the targets one step ahead of the inputs and trims the inputs of the last chunk
+    to the targets' length (so no call raises)."""
+    losses = []
+    for _ in range(n_iters):
+        h = np.zeros(params["W_hh"].shape[0])
+        total_loss, total = 0.0, {n: 0.0 for n in params}
+        for s in range(0, len(inputs), k):
+            y = targets[s + 1 : s + k + 1]
+            if not len(y):
+                continue
+            loss, grads, h = loss_and_grads(params, inputs[s : s + len(y)], y, h)
+            total_loss += loss
+            total = {n: total[n] + grads[n] for n in params}
+        for n in params:
+            params[n] -= lr * total[n]
+        losses.append(total_loss)
+    return params, losses
+
+
 SWITCHED = [
     "train_update_each_chunk",
     "train_last_chunk_grads",
@@ -524,5 +582,8 @@ TAGGED = [(partial(buggy, mistake=m), m) for m in SWITCHED] + [
     (clips_like_min_char_rnn, "train_clipped"),
     (clips_the_global_norm, "train_clipped_norm"),
     (clips_each_norm, "train_clipped_norm"),
+    (forgets_to_slice, "train_whole_sequence"),
+    (k_chunks, "train_k_as_count"),
+    (targets_one_ahead, "train_targets_shifted"),
 ]
 BUGS = [(fn, MISTAKES[m].cause, m) for fn, m in TAGGED]

@@ -41,6 +41,10 @@ class Mistake(NamedTuple):
     exercise: int
     cause: str
 
+    def fail(self, text):
+        """A Fail naming this mistake: `text`, then the cause as the student reads it."""
+        return Fail(f"{text}: {self.cause}.", self.id)
+
 
 def catalogue(exercise, **causes):
     """The Mistakes of one exercise, keyed by id: catalogue(3, no_tanh="the tanh is ...")."""

@@ -152,8 +152,8 @@ MISTAKES = catalogue(
 
 
 def named(cause, text):
-    """A Fail naming catalogued mistake `cause`: `text`, then the cause as the student reads it."""
-    return Fail(f"{text}: {MISTAKES[cause].cause}.", cause)
+    """A Fail naming catalogued mistake `cause` (Mistake.fail)."""
+    return MISTAKES[cause].fail(text)
 
 
 class Recorder:

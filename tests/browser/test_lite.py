@@ -172,15 +172,17 @@ def _teacher_copy():
 @pytest.mark.parametrize("notebook", [EXERCISES], indirect=True, ids=_id)
 def test_exercise_1_gives_feedback(notebook):
     """The reference solution of exercise 1, put into its skeleton cell as `make teacher` does,
-    passes its check; a catalogued mistake (tests/test_exercises_step.py) gets its own hint."""
+    passes its check; a catalogued mistake (tests/solutions/step.py) is named by its cause."""
     from solutions import step
+
+    from rnnlib.exercises.catalogue import CATALOGUE
 
     teacher = _teacher_copy()
     name = teacher.skeleton_name(ORIGINAL[SKELETON])
-    bug, hint = step.FORWARD_BUGS[0]
+    bug = next(fn for fn, key in step.FORWARD_BUGS if key == "fw_no_tanh")
     cases = [
         (teacher.solution_source(name), f"{name}: passed"),
-        (_named(inspect.getsource(bug), name), hint),
+        (_named(inspect.getsource(bug), name), CATALOGUE["fw_no_tanh"].cause),
     ]
     for source, expected in cases:
         notebook.set_source(SKELETON, source)

@@ -34,6 +34,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 # its sibling scripts (build_lite, pyodide_dist) import from here, also when a test loads this file
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+if str(REPO) not in sys.path:  # the registry of this checkout's notebooks, whichever is installed
+    sys.path.insert(0, str(REPO))
+from rnnlib import course  # noqa: E402  (imports neither matplotlib nor ipywidgets)
+
 NOTEBOOKS = REPO / "notebooks"
 CACHE = REPO / "build" / "site-cache"
 
@@ -110,36 +114,6 @@ VENDOR = [
         "files": [],
         "license_files": ["LICENSE.txt"],
     },
-]
-
-# The notebooks in order, each with one line on what it teaches.
-PAGES = [
-    (
-        "01_overview",
-        "What makes a network recurrent, where its training signal comes from, and "
-        "what a recurrent state can hold.",
-    ),
-    (
-        "02_unrolling",
-        "Unrolling the cycle into a feed-forward graph over time, and the "
-        "forward and backward passes through it.",
-    ),
-    (
-        "03_hello",
-        "The lecture's running example: a vanilla RNN that learns to predict the "
-        'characters of "hello".',
-    ),
-    (
-        "04_sampling",
-        "Sampling from the trained model: temperature, top-k and the prompt shape the text; "
-        "then a look at what single hidden units have learned.",
-    ),
-    (
-        "05_exercises",
-        "Build it yourself: the cell, backpropagation through time, sampling and "
-        "training, with automatic feedback (the checks run when you run the notebook in your "
-        "browser, or in Python).",
-    ),
 ]
 
 
@@ -407,15 +381,15 @@ def fit_budget(nb, budget_mb=BUDGET_MB):
 
 
 RUN_HERE = "Run this notebook in your browser"
-# What a page says beside its link to the notebook in the browser, where it matters
-RUN_NOTE = {"05_exercises": "this page shows the exercises; the checks run there"}
+# What an exercises notebook's page says beside its link to the notebook in the browser
+EXERCISES_NOTE = "this page shows the exercises; the checks run there"
 
 
 def run_link(name):
     """The page's link to notebook `name` in the browser's Python (site/lite/), with its note."""
     import build_lite  # here, not at the top: build_lite imports this module
 
-    note = f" ({RUN_NOTE[name]})" if name in RUN_NOTE else ""
+    note = f" ({EXERCISES_NOTE})" if course.notebook(name).exercises else ""
     return f'<a href="{build_lite.notebook_url(name)}">{RUN_HERE}</a>{html.escape(note)}'
 
 
@@ -451,14 +425,6 @@ def _shell(title, body):
     )
 
 
-def _title(name):
-    import nbformat
-
-    nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-    first = next(c for c in nb.cells if c.cell_type == "markdown").source
-    return re.sub(r"^#+\s*(\d+\.\s+)?", "", first.splitlines()[0]).strip()  # the list numbers
-
-
 IN_THE_BROWSER = """<h2>Running the notebooks in your browser</h2>
 <p>Each "Run this notebook in your browser" link opens the notebook in JupyterLab with a real
 Python kernel (Pyodide: Python compiled to WebAssembly) that runs inside this browser tab: nothing
@@ -482,13 +448,15 @@ Clear Browser Data</em> resets every notebook at once.</li>
 
 def write_index(out, names):
     items = []
-    for name, line in PAGES:
-        if name not in names:
+    for nb in course.NOTEBOOKS:
+        if nb.stem not in names:
             continue
+        name = nb.stem
         items.append(
-            f'<li><a href="{name}.html">{html.escape(_title(name))}</a> '
+            f'<li><a href="{name}.html">{html.escape(nb.title)}</a> '
             f'(<a href="{name}-present.html">present</a>, '
-            f'<a href="{name}.ipynb">notebook</a>)<br>{html.escape(line)}<br>{run_link(name)}</li>'
+            f'<a href="{name}.ipynb">notebook</a>)<br>{html.escape(nb.summary)}<br>'
+            f"{run_link(name)}</li>"
         )
     body = (
         "<h1>Recurrent neural networks: the course notebooks</h1>\n"
@@ -566,7 +534,10 @@ def build(out, only=None, release=None):
 
     start = time.perf_counter()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    names = [n for n, _ in PAGES if only is None or n in only]
+    if only is not None:
+        for name in only:
+            course.notebook(name)  # a ValueError naming it unless it is a notebook of the course
+    names = [n for n in course.stems() if only is None or n in only]
     out.parent.mkdir(parents=True, exist_ok=True)
     with replacing(out) as tmp:
         licences = {pkg["name"]: unpack(pkg, fetch(pkg), tmp) for pkg in VENDOR}
@@ -599,7 +570,7 @@ def sources():
 
 def page_names():
     """Every notebook page of the site in order: NAME (code shown) and NAME-present."""
-    return [f"{n}{v}" for n, _ in PAGES for v in ("", "-present")]
+    return [f"{n}{v}" for n in course.stems() for v in ("", "-present")]
 
 
 def ensure_built(out=REPO / "site"):
@@ -616,7 +587,7 @@ def ensure_built(out=REPO / "site"):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=REPO / "site")
-    parser.add_argument("--only", nargs="*", help="notebook names (default: all five)")
+    parser.add_argument("--only", nargs="*", help="notebook names (default: all)")
     parser.add_argument(
         "--release",
         type=Path,

@@ -8,6 +8,7 @@ browser test tests/browser/test_site_pages.py aborts every request outside the s
 was made.)
 """
 
+import html
 import html.parser
 import importlib.util
 import re
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+
+from rnnlib import course
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "site"
@@ -77,13 +80,16 @@ def _pages():
 
 def test_site_has_every_page(site):
     names = {p.name for p in _pages()}
-    for name, _ in site.PAGES:
+    for name in course.stems():
         assert {f"{name}.html", f"{name}-present.html"} <= names
     assert {"index.html", "licences.html"} <= names
     index = (SITE / "index.html").read_text()
-    assert [index.index(f'href="{n}.html"') for n, _ in site.PAGES] == sorted(
-        index.index(f'href="{n}.html"') for n, _ in site.PAGES
+    assert [index.index(f'href="{n}.html"') for n in course.stems()] == sorted(
+        index.index(f'href="{n}.html"') for n in course.stems()
     ), "the index lists the notebooks in order"
+    for nb in course.NOTEBOOKS:  # with the registry's title and line
+        assert f'<a href="{nb.stem}.html">{html.escape(nb.title)}</a>' in index, nb.stem
+        assert html.escape(nb.summary) in index, nb.stem
     assert not re.search(r'<a href="\d\d_\w+\.html">\d', index), "numbered twice in the list"
     licences = (SITE / "licences.html").read_text()
     for pkg in site.VENDOR:
@@ -222,3 +228,9 @@ def test_palette_frames_keep_their_pixels(site):
         worst_share, worst = max(worst_share, (diff > 16).mean()), max(worst, int(diff.max()))
     assert worst_share < 1e-3 and worst <= 64, (worst_share, worst)
     assert sum(map(len, map(site._palette_png, frames[:5]))) < 0.6 * sum(map(len, frames[:5]))
+
+
+def test_building_an_unknown_notebook_names_it_before_building_anything(tmp_path):
+    with pytest.raises(ValueError, match=r"'07_x'.*01_overview"):
+        _load_builder().build(tmp_path / "site", only=["07_x"])
+    assert not list(tmp_path.iterdir())

@@ -11,6 +11,7 @@ the views' default states, as the notebook shows them.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 
@@ -48,7 +49,7 @@ class Notebook:
     summary: str  # the site index's line under the title
     topics: str  # the README table's "what it teaches"
     builders: tuple = ()
-    calls: object = None  # () -> {function name: call(...)}; needed when there are builders
+    calls: Callable[[], dict] | None = None  # -> {function name: call(...)}, for the builders
     exercises: bool = False  # the exercises notebook: checks, no views
 
     def __post_init__(self):

@@ -46,7 +46,7 @@ def every_figure():
     frozen = hello.train_hello(500, seed=0, memory=False)
     lecture = hello.run(hello.solve_params())
     runs = [
-        ov_views.behaviour_run(*e, T=3000) for e in [(0.5, 0.0, 0), (2.0, 1.0, 0), (3.0, 0.0, 0)]
+        dynamics.behaviour_run(*e, T=3000) for e in [(0.5, 0.0, 0), (2.0, 1.0, 0), (3.0, 0.0, 0)]
     ]
     lags, logs = dynamics.gradient_decay(model.params, model.vocab.encode(held))
     lam_free = dynamics.lyapunov_exponent(model.params["W_hh"], b_h=model.params["b_h"])

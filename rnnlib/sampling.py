@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import _check
-from .cell import as_rng, softmax
+from .cell import as_rng, read_index, softmax
 
 
 def next_distribution(y, temperature=1.0, top_k=None):
@@ -53,15 +53,6 @@ def draw(p, rng):
     """One index drawn from distribution p with a single uniform number (inverse CDF)."""
     c = np.cumsum(p)
     return int(min(np.searchsorted(c, rng.random() * c[-1], side="right"), len(p) - 1))
-
-
-def read_index(params, h, ix):
-    """One step of the cell on character index ix: h_t = tanh(W_xh[:, ix] + W_hh h_{t-1} + b_h).
-
-    W_xh x_t for a one-hot x_t is column ix of W_xh. Inputs: params; h (H,); ix an int.
-    Returns the next hidden state (H,).
-    """
-    return np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
 
 
 def state_after(params, ix):

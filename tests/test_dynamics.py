@@ -224,13 +224,16 @@ def test_dynamics_weights():
         (lambda: dynamics_weights(1.0, 1.5, 0), "rotation must be in [0, 1]"),
         (lambda: dynamics_weights(1.0, 0.0, -2), "seed must be a non-negative integer"),
         (lambda: dynamics_weights(1.0, 0.0, 0, hidden_size=1), "hidden_size must be >= 2"),
-        (lambda: gradient_decay(SMALL, [0, 1, 9]), "indices in [0, 4)"),
+        (
+            lambda: gradient_decay(SMALL, [0, 1, 9]),
+            "inputs holds index 9, outside the vocabulary [0, 3]",
+        ),
         (lambda: gradient_decay(SMALL, [[0, 1]]), "1-D sequence"),
         (lambda: gradient_decay(SMALL, [0, 1], max_lag=5), "more than max_lag = 5 inputs, got 2"),
         (lambda: gradient_decay(SMALL, [0, 1], max_lag=0), "max_lag must be a positive integer"),
         (
             lambda: gradient_decay(SMALL | {"W_xh": np.ones((2, 4))}, [0]),
-            "W_xh (2, 4), W_hh (3, 3)",
+            "params['W_hh'] has shape (3, 3), expected (2, 2) (H=2, V=4 from W_xh)",
         ),
     ],
 )

@@ -10,7 +10,6 @@ from rnnlib.sampling import (
     draw,
     entropy,
     next_distribution,
-    read_index,
     state_after,
 )
 
@@ -155,16 +154,6 @@ def test_entropy_known_value_and_zero_terms():
     assert entropy([0.5, 0.5, 0.0]) == pytest.approx(np.log(2), rel=1e-12)
     p = np.array([0.7, 0.2, 0.1])
     assert entropy(p) == pytest.approx(-(p * np.log(p)).sum(), rel=1e-12)
-
-
-def test_read_index_is_one_cell_step_on_a_one_hot_input():
-    from rnnlib import init_params, rnn_step_forward
-
-    params = init_params(5, 4, rng=3, scale=0.5)
-    params["b_h"] = np.linspace(-0.2, 0.2, 4)
-    h = np.tanh(np.arange(4.0) - 1.5)
-    expected, _ = rnn_step_forward(np.eye(5)[2], h, params["W_xh"], params["W_hh"], params["b_h"])
-    np.testing.assert_allclose(read_index(params, h, 2), expected, rtol=1e-14, atol=1e-15)
 
 
 def test_state_after_matches_the_forward_pass(params):

@@ -7,10 +7,20 @@ build-then-update pattern so that widgets only change text, colours and heights.
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import Rectangle
 
 from ..hello import CHARS, INPUTS, TARGETS
-from .style import CHAR_FONT, COLORS, DIVERGING, FONT, MUTED, REFERENCE, new_figure, placed_figure
+from .style import (
+    CHAR_FONT,
+    COLORS,
+    DIVERGING,
+    FONT,
+    MUTED,
+    REFERENCE,
+    arrow,
+    new_figure,
+    placed_figure,
+)
 
 W, CH, GAP, DX = 1.3, 0.62, 1.25, 3.3  # box width, box height, gap between layers, column step
 CMAP = mpl.colormaps[DIVERGING]
@@ -56,7 +66,7 @@ def _column(ax, cx, y0, n, color):
 
 def _arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
     """An arrow from start to end (data coordinates), with an optional label beside its middle."""
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="0.35"))
+    arrow(ax, start, end, "0.35")
     if label:
         mid = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
         ax.text(*mid, label, fontsize=FS, color="0.2", ha="center", va="center")

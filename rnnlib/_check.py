@@ -18,13 +18,25 @@ def nonneg_int(name, value):
     return int(value)
 
 
-def positive_number(name, value):
-    """Return `value` as a float, or raise if it is not a finite number > 0 (True is not one)."""
+def _number(name, value, above_zero):
+    """`value` as a float if it is a finite number > 0 (above_zero) or >= 0, else raise."""
     ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    x = float(value) if ok else float("nan")
-    if not (np.isfinite(x) and x > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+    x = float(value) if ok else float("nan")  # True is not a number here, nor "1.0"
+    if not (np.isfinite(x) and (x > 0 if above_zero else x >= 0)):
+        raise ValueError(
+            f"{name} must be a finite number {'>' if above_zero else '>='} 0, got {value!r}"
+        )
     return x
+
+
+def positive_number(name, value):
+    """Return `value` as a float, or raise if it is not a finite number > 0."""
+    return _number(name, value, above_zero=True)
+
+
+def nonneg_number(name, value):
+    """Return `value` as a float, or raise if it is not a finite number >= 0."""
+    return _number(name, value, above_zero=False)
 
 
 def indices(name, value, vocab_size):

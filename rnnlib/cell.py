@@ -22,8 +22,7 @@ def init_params(vocab_size, hidden_size, *, rng=None, scale=0.01):
     """
     V = _check.positive_int("vocab_size", vocab_size)
     H = _check.positive_int("hidden_size", hidden_size)
-    if not np.isfinite(scale) or scale < 0:
-        raise ValueError(f"scale must be a finite number >= 0, got {scale!r}")
+    scale = _check.nonneg_number("scale", scale)
     rng = as_rng(rng)
     return {
         "W_xh": rng.standard_normal((H, V)) * scale,  # input to hidden

@@ -67,8 +67,7 @@ def dynamics_weights(gain, rotation, seed, *, hidden_size=32, angle=2 * np.pi / 
     Inputs: gain >= 0; rotation in [0, 1]; seed an int >= 0; hidden_size H >= 2; angle (radians).
     Returns W_hh (H, H).
     """
-    if not np.isfinite(gain) or gain < 0:
-        raise ValueError(f"gain must be a finite number >= 0, got {gain!r}")
+    gain = _check.nonneg_number("gain", gain)
     if not 0 <= rotation <= 1:
         raise ValueError(f"rotation must be in [0, 1], got {rotation!r}")
     if not np.isfinite(angle):

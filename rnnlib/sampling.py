@@ -40,13 +40,7 @@ def entropy(p):
 
 def check_temperature(temperature):
     """A temperature as a float >= 0, or a ValueError."""
-    try:
-        t = float(temperature)
-    except (TypeError, ValueError):
-        raise ValueError(f"temperature must be a number >= 0, got {temperature!r}") from None
-    if not t >= 0.0 or t == np.inf:
-        raise ValueError(f"temperature must be a finite number >= 0, got {temperature!r}")
-    return t
+    return _check.nonneg_number("temperature", temperature)
 
 
 def draw(p, rng):

@@ -70,6 +70,18 @@ def test_positive_number_rejects_everything_else(value):
         _check.positive_number("lr", value)
 
 
+@pytest.mark.parametrize("value", [0, 0.0, 2, np.float32(0.25)])
+def test_nonneg_number_takes_zero_too(value):
+    assert _check.nonneg_number("temperature", value) == float(value)
+
+
+@pytest.mark.parametrize("value", [-1e-300, np.inf, np.nan, False, "0", None])
+def test_nonneg_number_rejects_negatives_and_non_numbers(value):
+    words = f"temperature must be a finite number >= 0, got {value!r}"
+    with pytest.raises(ValueError, match=re.escape(words)):
+        _check.nonneg_number("temperature", value)
+
+
 @pytest.mark.parametrize("value", [0, -2, 1.5, True, "3"])
 def test_positive_int_rejects_what_is_not_a_whole_number_above_zero(value):
     with pytest.raises(ValueError, match=re.escape(f"T must be a positive integer, got {value!r}")):

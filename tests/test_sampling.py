@@ -118,7 +118,7 @@ def test_next_distribution_temperature_and_top_k():
         ({"temperature": -1.0}, "temperature must be a finite number >= 0, got -1.0"),
         ({"temperature": float("nan")}, "temperature must be a finite number >= 0, got nan"),
         ({"temperature": float("inf")}, "temperature must be a finite number >= 0, got inf"),
-        ({"temperature": "hot"}, "temperature must be a number >= 0, got 'hot'"),
+        ({"temperature": "hot"}, "temperature must be a finite number >= 0, got 'hot'"),
         ({"top_k": 0}, "top_k must be an integer >= 1 or None, got 0"),
         ({"top_k": -2}, "top_k must be an integer >= 1 or None, got -2"),
         ({"top_k": 1.5}, "top_k must be an integer >= 1 or None, got 1.5"),

@@ -64,7 +64,7 @@ def _column(ax, cx, y0, n, color):
     return boxes, texts
 
 
-def _arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
+def _labelled_arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
     """An arrow from start to end (data coordinates), with an optional label beside its middle."""
     arrow(ax, start, end, "0.35")
     if label:
@@ -106,11 +106,13 @@ def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
         ax.text(cx, -0.55, f'"{inputs[t]}"', color=COLORS["input"], **kw)
         ax.text(cx, top + 0.25, f'"{targets[t]}"', color="0.1", **kw)
         label = t == 0
-        _arrow(ax, (cx, V * CH), (cx, y_h), "$W_{xh}$" if label else None, (0.6, 0))
-        _arrow(ax, (cx, y_h + H * CH), (cx, y_out), "$W_{hy}$" if label else None, (0.6, 0))
+        _labelled_arrow(ax, (cx, V * CH), (cx, y_h), "$W_{xh}$" if label else None, (0.6, 0))
+        _labelled_arrow(
+            ax, (cx, y_h + H * CH), (cx, y_out), "$W_{hy}$" if label else None, (0.6, 0)
+        )
         if t + 1 < T:
             mid = y_h + H * CH / 2
-            _arrow(ax, (cx + W / 2, mid), (cx + DX - W / 2, mid), "$W_{hh}$", (0, 0.3))
+            _labelled_arrow(ax, (cx + W / 2, mid), (cx + DX - W / 2, mid), "$W_{hh}$", (0, 0.3))
     for k, c in enumerate(chars):  # which row is which character
         for y0 in (y_in, y_out):
             y = y0 + (V - 1 - k) * CH + CH / 2

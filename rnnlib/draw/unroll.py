@@ -48,7 +48,7 @@ def _box(ax, xy, label, n_cells):
     return patch, text, cells
 
 
-def _arrow(ax, a, b, color, label=None, label_xy=None, ha="center"):
+def _labelled_arrow(ax, a, b, color, label=None, label_xy=None, ha="center"):
     """A straight arrow (a plain polygon, cheap to redraw) from a to b, with an optional label
     in its colour at label_xy. Returns (arrow, label text or None)."""
     arr = arrow(ax, a, b, color, width=0.025, head=0.12)
@@ -138,29 +138,31 @@ def draw_unrolled(
         node("h", t, sub("h", t + 1), H)
         a, b = ((t - 1) * DX + BOX_W / 2, ROW["h"]), (t * DX - BOX_W / 2, ROW["h"])
         lab = label("W_hh", t)
-        arrows[("W_hh", t)] = _arrow(ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, LABEL_HH))[0]
+        arrows[("W_hh", t)] = _labelled_arrow(
+            ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, LABEL_HH)
+        )[0]
         if t in ins:
             node("x", t, sub("x", t + 1), D)
             a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
             lab = label("W_xh", t)
             xy = (t * DX + 0.08, 0.6)  # beside the arrow, to its right
-            arrows[("W_xh", t)] = _arrow(ax, a, b, wcol["W_xh"](t), lab, xy, "left")[0]
+            arrows[("W_xh", t)] = _labelled_arrow(ax, a, b, wcol["W_xh"](t), lab, xy, "left")[0]
         if t in outs:
             node("y", t, sub("y", t + 1), V)
             a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
             lab = label("W_hy", t)
             xy = (t * DX + 0.08, LABEL_HY)  # a line above the W_hh label beside it
-            arrows[("W_hy", t)] = _arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
+            arrows[("W_hy", t)] = _labelled_arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
             node("L", t, sub("L", t + 1), 0)
             a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)
-            arrows[("loss", t)] = _arrow(ax, a, b, "#555555")[0]
+            arrows[("loss", t)] = _labelled_arrow(ax, a, b, "#555555")[0]
     mid = (T - 1) * DX / 2
     nodes[("sum", 0)] = _box(ax, (mid, ROW["sum"]), "L = \u03a3\u209c L\u209c", 0)[0]
     nodes[("sum", 0)].set_width(1.3)
     nodes[("sum", 0)].set_x(mid - 0.65)
     for t in outs:
         a, b = (t * DX, ROW["L"] + BOX_H / 2), (mid, ROW["sum"] - BOX_H / 2)
-        arrows[("sum", t)] = _arrow(ax, a, b, "#555555")[0]
+        arrows[("sum", t)] = _labelled_arrow(ax, a, b, "#555555")[0]
     for (w, _), arr in arrows.items():
         if w == highlight:
             arr.set_linewidth(2.5)  # a thick outline in the arrow's own colour
@@ -241,10 +243,10 @@ def draw_folded(ax):
         ax, (0.25, h + top), (BOX_W / 2, h - 0.15), WEIGHT_COLORS["W_hh"], lw=1.4, rad=-1.6
     )
     arrows = {
-        "W_xh": _arrow(
+        "W_xh": _labelled_arrow(
             ax, (0, top), (0, h + bottom), WEIGHT_COLORS["W_xh"], "W_xh", (0.08, h / 2), "left"
         ),
-        "W_hy": _arrow(
+        "W_hy": _labelled_arrow(
             ax,
             (0, h + top),
             (0, y + bottom),

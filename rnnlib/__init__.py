@@ -5,7 +5,7 @@ views (rnnlib.widgets, ipywidgets) are submodules imported on demand.
 """
 
 from .bptt import loss_and_grads
-from .cell import init_params, rnn_step_backward, rnn_step_forward, softmax
+from .cell import PARAM_NAMES, init_params, rnn_step_backward, rnn_step_forward, softmax
 from .checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from .clip import clip_elementwise, clip_global_norm, global_norm
 from .corpus import load_corpus, load_corpus_model
@@ -42,6 +42,7 @@ from .unroll import (
 from .vocab import Vocab
 
 __all__ = [
+    "PARAM_NAMES",
     "SETUPS",
     "Checkpoint",
     "Optimizer",

@@ -51,16 +51,14 @@ def _indices(text, vocab, name):
 
 def unigram_probs(text, vocab, alpha=1.0):
     """p(c) = (count(c) + alpha) / (len(text) + alpha V) over the vocabulary; returns (V,)."""
-    if not alpha > 0:
-        raise ValueError(f"alpha must be > 0 (it keeps unseen characters possible), got {alpha!r}")
+    alpha = _check.positive_number("alpha", alpha)  # > 0 keeps unseen characters possible
     counts = np.bincount(_indices(text, vocab, "text"), minlength=len(vocab)) + alpha
     return counts / counts.sum()
 
 
 def bigram_probs(text, vocab, alpha=1.0):
     """p(c | b) = (count(b c) + alpha) / (count(b .) + alpha V); returns (V, V), rows b."""
-    if not alpha > 0:
-        raise ValueError(f"alpha must be > 0 (it keeps unseen pairs possible), got {alpha!r}")
+    alpha = _check.positive_number("alpha", alpha)  # > 0 keeps unseen pairs possible
     ix = _indices(text, vocab, "text")
     V = len(vocab)
     counts = np.full((V, V), float(alpha))
@@ -168,12 +166,12 @@ def ngram_model(text, vocab, n, smoothing=WITTEN_BELL):
     """
     n = _check.positive_int("n", n)
     if smoothing != WITTEN_BELL:
-        ok = isinstance(smoothing, (int, float, np.integer, np.floating))
-        if isinstance(smoothing, bool) or not ok or not (0 < smoothing < np.inf):
+        try:
+            smoothing = _check.positive_number("alpha", smoothing)
+        except ValueError:
             raise ValueError(
                 f"smoothing must be {WITTEN_BELL!r} or a count alpha > 0, got {smoothing!r}"
-            )
-        smoothing = float(smoothing)
+            ) from None
     ix = _indices(text, vocab, "text")
     V = len(vocab)
     if n > len(ix) or float(V) ** n >= 2.0**62:

@@ -100,7 +100,7 @@ def loss_and_grads(params, inputs, targets, h_prev):
     """
     X, Y, h0, single = check_sequences(params, inputs, targets, h_prev)
     W_xh, W_hh, W_hy, b_h, b_y = (
-        np.asarray(params[k], dtype=np.float64) for k in ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
+        np.asarray(params[k], dtype=np.float64) for k in _check.PARAM_NAMES
     )
     T, B = X.shape
     H, V = W_xh.shape

@@ -9,6 +9,7 @@ Weights have PyTorch's shapes: W_xh (H, D), W_hh (H, H), W_hy (V, H). Batched co
 import numpy as np
 
 from . import _check
+from ._check import PARAM_NAMES as PARAM_NAMES  # their one definition, public from here
 
 
 def init_params(vocab_size, hidden_size, *, rng=None, scale=0.01):
@@ -21,8 +22,7 @@ def init_params(vocab_size, hidden_size, *, rng=None, scale=0.01):
     """
     V = _check.positive_int("vocab_size", vocab_size)
     H = _check.positive_int("hidden_size", hidden_size)
-    if not np.isfinite(scale) or scale < 0:
-        raise ValueError(f"scale must be a finite number >= 0, got {scale!r}")
+    scale = _check.nonneg_number("scale", scale)
     rng = as_rng(rng)
     return {
         "W_xh": rng.standard_normal((H, V)) * scale,  # input to hidden
@@ -73,6 +73,15 @@ def rnn_step_forward(x, h_prev, W_xh, W_hh, b_h):
         raise ValueError(f"h_prev has shape {h_prev.shape}, expected {want}")
     h = np.tanh(x @ W_xh.T + h_prev @ W_hh.T + b_h)  # h_t = tanh(W_hh h_{t-1} + W_xh x_t + b_h)
     return h, (x, h_prev, W_xh, W_hh, h)
+
+
+def read_index(params, h, ix):
+    """One step of the cell on character index ix: h_t = tanh(W_xh[:, ix] + W_hh h_{t-1} + b_h).
+
+    W_xh x_t for a one-hot x_t is column ix of W_xh. Inputs: params; h (H,); ix an int.
+    Returns the next hidden state (H,).
+    """
+    return np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
 
 
 def rnn_step_backward(dh, cache):

@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 
 from . import _check
+from ._check import PARAM_NAMES
 from .vocab import Vocab
 
 FORMAT_VERSION = 1
-PARAM_KEYS = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
-REQUIRED = ("format_version", "hidden_size", "vocab", *PARAM_KEYS)
+REQUIRED = ("format_version", "hidden_size", "vocab", *PARAM_NAMES)
 # what a damaged archive raises inside zipfile, zlib and numpy
 READ_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, ValueError, OSError, NotImplementedError)
 
@@ -47,7 +47,7 @@ def save_checkpoint(path, params, vocab, meta=None):
         "hidden_size": np.array(H, dtype=np.int64),
         "vocab": np.array(vocab.chars, dtype="<U1"),
     }
-    for k in PARAM_KEYS:
+    for k in PARAM_NAMES:
         arrays[k] = np.asarray(params[k], dtype=np.float64)
         if not np.all(np.isfinite(arrays[k])):
             raise ValueError(f"params[{k!r}] holds non-finite values; cannot save it")
@@ -98,7 +98,7 @@ def load_checkpoint(path):
     if len(set(chars.tolist())) != len(chars):
         raise ValueError(f"vocab has repeated characters: {''.join(chars.tolist())!r}")
     params = {}
-    for k in PARAM_KEYS:
+    for k in PARAM_NAMES:
         if data[k].dtype.kind != "f":
             raise ValueError(f"{k} has dtype {data[k].dtype}, expected float64")
         params[k] = data[k].astype(np.float64)

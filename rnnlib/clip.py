@@ -6,14 +6,7 @@ gradient before and after clipping side by side.
 
 import numpy as np
 
-
-def _limit(name, value):
-    """A clipping threshold as a finite float > 0, or a ValueError."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    v = float(value) if ok else float("nan")
-    if not (np.isfinite(v) and v > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return v
+from . import _check
 
 
 def clip_elementwise(grads, limit=5.0):
@@ -22,7 +15,7 @@ def clip_elementwise(grads, limit=5.0):
     Inputs: grads dict of arrays; limit > 0. Returns a new dict of clipped copies (the
     direction of the gradient can change; NaN entries stay NaN).
     """
-    c = _limit("limit", limit)
+    c = _check.positive_number("limit", limit)
     return {k: np.clip(g, -c, c) for k, g in grads.items()}  # g <- min(max(g, -c), c)
 
 
@@ -38,7 +31,7 @@ def clip_global_norm(grads, max_norm):
     Returns (clipped, norm): a new dict, scaled by max_norm / norm when norm > max_norm
     (the direction is kept), and the global norm before clipping.
     """
-    c = _limit("max_norm", max_norm)
+    c = _check.positive_number("max_norm", max_norm)
     norm = global_norm(grads)
     scale = c / norm if norm > c else 1.0  # g <- g * max_norm / ||g||
     return {k: np.asarray(g) * scale for k, g in grads.items()}, norm

@@ -105,12 +105,11 @@ def stems():
 def _overview_calls():
     import rnnlib
     from rnnlib.corpus import load_corpus, load_corpus_model, split
-    from rnnlib.widgets import overview as views
 
     model = load_corpus_model()
     held = split(load_corpus())[1]
     examples = [(0.5, 0.0, 0), (2.0, 1.0, 0), (3.0, 0.0, 0)]
-    runs = [views.behaviour_run(*e, T=3000) for e in examples]
+    runs = [rnnlib.dynamics.behaviour_run(*e, T=3000) for e in examples]
     lags, logs = rnnlib.gradient_decay(
         model.params, model.vocab.encode(held), max_lag=40, n_ends=60
     )

@@ -22,6 +22,8 @@ LABELS = ("point attractor", "oscillation", "chaos")
 CHAOS_THRESHOLD = 0.01  # chaos: a Lyapunov exponent above this (per step), and
 SEPARATION = 1e-3  # the run and its copy nudged by NEARBY end up farther apart than this
 NEARBY = 1e-8  # distance of the nudged copy from the run
+BURN = 1000  # behaviour_runs: steps of transient before the nudge
+SHOW_STEPS = 1000  # behaviour_runs: steps after the nudge, the window the label is measured over
 
 
 def _system(W_hh, b_h):
@@ -65,8 +67,7 @@ def dynamics_weights(gain, rotation, seed, *, hidden_size=32, angle=2 * np.pi / 
     Inputs: gain >= 0; rotation in [0, 1]; seed an int >= 0; hidden_size H >= 2; angle (radians).
     Returns W_hh (H, H).
     """
-    if not np.isfinite(gain) or gain < 0:
-        raise ValueError(f"gain must be a finite number >= 0, got {gain!r}")
+    gain = _check.nonneg_number("gain", gain)
     if not 0 <= rotation <= 1:
         raise ValueError(f"rotation must be in [0, 1], got {rotation!r}")
     if not np.isfinite(angle):
@@ -350,3 +351,24 @@ def gradient_decay(params, inputs, *, max_lag=40, n_ends=60, h0=None):
             P = P @ ((1 - hs[s] ** 2)[:, None] * W_hh)  # dh_T/dh_{s-1} = (dh_T/dh_s) J_s
             logs[a, k] = np.log(max(np.linalg.norm(P, 2), 1e-300))
     return np.arange(max_lag + 1), logs.mean(axis=0)
+
+
+def behaviour_runs(settings, T=SHOW_STEPS, burn=BURN):
+    """Run the systems dynamics_weights(gain, rotation, seed) of several settings at once, each
+    from start_state(H): `burn` steps (the transient), then the state and a copy nudged by
+    NEARBY along the exponent's start direction run T more steps. The label and the Lyapunov
+    exponent come from those same T steps (classify_many, one batched run), so what is drawn
+    is what is measured.
+    Inputs: settings, a list of (gain, rotation, seed); T, burn ints.
+    Returns a list of dicts: label, lyapunov, period, settled, separation (see classify),
+    transient (burn+1, H) the states before the nudge, hs (T+1, 2, H) the two runs after it,
+    dist (T+1,) their distance."""
+    W_hh = np.stack([dynamics_weights(*s) for s in settings])  # (N, H, H)
+    runs = classify_many(W_hh, start_state(W_hh.shape[1]), burn=burn, steps=T, runs=True)
+    keys = ("label", "lyapunov", "period", "settled", "separation", "transient", "hs", "dist")
+    return [{k: r[k] for k in keys} for r in runs]
+
+
+def behaviour_run(gain, rotation, seed, T=SHOW_STEPS, burn=BURN):
+    """behaviour_runs for one setting (gain, rotation, seed); returns its dict."""
+    return behaviour_runs([(gain, rotation, seed)], T, burn)[0]

@@ -43,6 +43,20 @@ def hello_example(kind):
     return {**setup, "xs": xs, "targets": targets, "inputs": ins, "outputs": outs}
 
 
+CHUNK_TEXT = "hellohellohello"  # a loss at every step of "hellohelloh..." -> "ellohelloh..."
+
+
+def chunk_example(text=CHUNK_TEXT):
+    """Many-to-many data on a text over [h, e, l, o]: inputs text[:-1], targets text[1:].
+
+    Returns xs (T, 4) one-hot inputs and targets (T,) indices, T = len(text) - 1.
+    """
+    if len(text) < 2 or any(c not in VOCAB for c in text):
+        raise ValueError(f"text must have >= 2 characters from {VOCAB!r}, got {text!r}")
+    ix = [VOCAB.index(c) for c in text]
+    return one_hot_inputs(ix[:-1], len(VOCAB)), np.array(ix[1:])
+
+
 def run_example(params, ex, k=None):
     """Forward, loss and BPTT of one example. Returns loss, step_losses (one per loss step,
     summing to loss), grads and the trace of unroll_loss_and_grads."""

@@ -10,6 +10,8 @@ of float64), so both are near 1e-10: an analytic gradient that agrees to a relat
 
 import numpy as np
 
+from . import _check
+
 
 def numerical_grad(f, params, eps=1e-5):
     """Centred-difference gradient of a scalar function of a dict of arrays.
@@ -18,8 +20,7 @@ def numerical_grad(f, params, eps=1e-5):
     place by +eps and -eps, then restored exactly); eps the step (> 0).
     Returns a dict with the keys of params: arrays of the same shapes holding df/dparams.
     """
-    if not np.isfinite(eps) or eps <= 0:
-        raise ValueError(f"eps must be a finite number > 0, got {eps!r}")
+    eps = _check.positive_number("eps", eps)
     grads = {}
     for name, w in params.items():
         if not isinstance(w, np.ndarray) or w.dtype != np.float64:

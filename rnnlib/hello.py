@@ -8,7 +8,7 @@ layer h_t = tanh(W_hh h_{t-1} + W_xh x_t) (b_h = 0) and an output layer y_t = W_
 
 import numpy as np
 
-from .cell import init_params, softmax
+from .cell import PARAM_NAMES, init_params, softmax
 from .sampling import sample
 from .training import train
 from .unroll import one_hot_inputs, unroll_loss_and_grads
@@ -261,7 +261,7 @@ def first_update(result, ts=None):
     ..., 1).
     Returns a dict: ts; losses (len(ts),), L(w_0 + t (w_1 - w_0)) for each t; step (40,), the
     size |w_1 - w_0| of each weight's move; grad (40,), the gradient at w_0 (both flattened
-    in the order of KEYS); init_max, the largest |w_0|; cosine of the update with -grad;
+    in the order of PARAM_NAMES); init_max, the largest |w_0|; cosine of the update with -grad;
     step_norm, ||w_1 - w_0||; sgd_loss, the loss after the plain step w_0 - lr grad.
     """
     missing = [i for i in (0, 1) if i not in result.snapshots]
@@ -271,7 +271,7 @@ def first_update(result, ts=None):
     w0, w1 = result.snapshots[0], result.snapshots[1]
     g = run(w0)["grads"]
     step, grad = _flat(w1) - _flat(w0), _flat(g)
-    along = [run({k: w0[k] + t * (w1[k] - w0[k]) for k in KEYS})["loss"] for t in ts]
+    along = [run({k: w0[k] + t * (w1[k] - w0[k]) for k in PARAM_NAMES})["loss"] for t in ts]
     lr = result.optimizer.lr
     return {
         "ts": ts,
@@ -281,13 +281,10 @@ def first_update(result, ts=None):
         "init_max": float(np.abs(_flat(w0)).max()),
         "cosine": float(-step @ grad / (np.linalg.norm(step) * np.linalg.norm(grad))),
         "step_norm": float(np.linalg.norm(step)),
-        "sgd_loss": run({k: w0[k] - lr * g[k] for k in KEYS})["loss"],  # w_0 - lr g
+        "sgd_loss": run({k: w0[k] - lr * g[k] for k in PARAM_NAMES})["loss"],  # w_0 - lr g
     }
 
 
-KEYS = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
-
-
 def _flat(p):
-    """The weights of a params dict as one vector, in the order of KEYS."""
-    return np.concatenate([np.ravel(p[k]) for k in KEYS])
+    """The weights of a params dict as one vector, in the order of PARAM_NAMES."""
+    return np.concatenate([np.ravel(p[k]) for k in PARAM_NAMES])

@@ -8,10 +8,11 @@ computes, and the gradient of the tied (shared) weight is the sum of the per-lay
 
 import numpy as np
 
+from . import _check
 from .cell import rnn_step_backward, rnn_step_forward
-from .unroll import param_sizes, sequence_loss
+from .unroll import sequence_loss
 
-LAYER_KEYS = ("W_xh", "W_hh", "b_h", "W_hy", "b_y")
+LAYER_KEYS = (*_check.CELL_NAMES, *_check.OUTPUT_NAMES)  # the cell, then the output layer
 
 
 def build_layers(params, T):
@@ -21,9 +22,8 @@ def build_layers(params, T):
     Returns a list of T dicts, each with its OWN copies of those five arrays (changing one
     layer's array leaves the others and params untouched).
     """
-    param_sizes(params)
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T <= 0:
-        raise ValueError(f"T must be a positive integer, got {T!r}")
+    _check.param_shapes(params)
+    T = _check.positive_int("T", T)
     return [{k: np.array(params[k], dtype=np.float64) for k in LAYER_KEYS} for _ in range(T)]
 
 
@@ -40,7 +40,7 @@ def layered_forward(layers, xs, h_prev=None):
         raise ValueError(
             f"xs has shape {xs.shape}, expected (T, D) or (T, B, D) with T = {len(layers)} layers"
         )
-    D, H, V = param_sizes(layers[0])
+    D, H, V = _check.param_shapes(layers[0])
     h = np.zeros((*xs.shape[1:-1], H)) if h_prev is None else np.asarray(h_prev, np.float64)
     hs, ys, caches = [], [], []
     for x, layer in zip(xs, layers, strict=True):

@@ -7,8 +7,8 @@ clipping and an update are a handful of vectorised, in-place numpy operations pe
 import numpy as np
 
 from . import _check
+from ._check import PARAM_NAMES
 
-PARAM_KEYS = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 DEFAULT_LR = {"adagrad": 0.1, "sgd": 0.01, "adam": 0.005}
 
 
@@ -35,21 +35,21 @@ class Optimizer:
         _check.params(params)
         if method not in DEFAULT_LR:
             raise ValueError(f"optimizer must be one of {sorted(DEFAULT_LR)}, got {method!r}")
-        lr = positive_float("lr", DEFAULT_LR[method] if lr is None else lr)
-        clip = None if clip is None else positive_float("clip", clip)
+        lr = _check.positive_number("lr", DEFAULT_LR[method] if lr is None else lr)
+        clip = None if clip is None else _check.positive_number("clip", clip)
         freeze = (freeze,) if isinstance(freeze, str) else tuple(freeze)
         for k in freeze:
-            if k not in PARAM_KEYS:
-                raise ValueError(f"cannot freeze {k!r}: expected names from {list(PARAM_KEYS)}")
+            if k not in PARAM_NAMES:
+                raise ValueError(f"cannot freeze {k!r}: expected names from {list(PARAM_NAMES)}")
         b1, b2 = (float(b) for b in betas)
         if not (0.0 <= b1 < 1.0 and 0.0 <= b2 < 1.0):
             raise ValueError(f"betas must both lie in [0, 1), got {betas!r}")
         self.method, self.lr, self.clip, self.freeze = method, lr, clip, freeze
-        self.betas, self.eps, self.t = (b1, b2), positive_float("eps", eps), 0
-        sizes = [np.size(params[k]) for k in PARAM_KEYS]
+        self.betas, self.eps, self.t = (b1, b2), _check.positive_number("eps", eps), 0
+        sizes = [np.size(params[k]) for k in PARAM_NAMES]
         ends = np.cumsum(sizes)
-        self.slices = {k: slice(e - n, e) for k, n, e in zip(PARAM_KEYS, sizes, ends, strict=True)}
-        self.flat = np.concatenate([np.asarray(params[k], np.float64).ravel() for k in PARAM_KEYS])
+        self.slices = {k: slice(e - n, e) for k, n, e in zip(PARAM_NAMES, sizes, ends, strict=True)}
+        self.flat = np.concatenate([np.asarray(params[k], np.float64).ravel() for k in PARAM_NAMES])
         self.grad, self.tmp = np.zeros_like(self.flat), np.zeros_like(self.flat)
         self.params = self._views(self.flat, params)
         self.grads = self._views(self.grad, params)
@@ -58,12 +58,12 @@ class Optimizer:
         self.v = np.zeros_like(self.flat) if method == "adam" else None  # second moment
 
     def _views(self, flat, shapes):
-        return {k: flat[self.slices[k]].reshape(np.shape(shapes[k])) for k in PARAM_KEYS}
+        return {k: flat[self.slices[k]].reshape(np.shape(shapes[k])) for k in PARAM_NAMES}
 
     def step(self, grads):
         """Clip `grads` (dict like params) into self.grad, zero frozen ones, update in place."""
         c = self.clip
-        for k in PARAM_KEYS:  # copy into the flat gradient, clipping on the way
+        for k in PARAM_NAMES:  # copy into the flat gradient, clipping on the way
             if c is None:
                 np.copyto(self.grads[k], grads[k])
             else:
@@ -96,14 +96,3 @@ class Optimizer:
             np.divide(self.m, tmp, out=tmp)
             tmp *= self.lr * c2 / c1  # lr m_hat / (sqrt(v_hat) + eps), m_hat = m / c1
         self.flat -= tmp
-
-
-def positive_float(name, value):
-    """`value` as a finite float > 0, or a ValueError naming it."""
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        x = float("nan")
-    if not (np.isfinite(x) and x > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return x

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import _check
-from .cell import as_rng, softmax
+from .cell import as_rng, read_index, softmax
 
 
 def next_distribution(y, temperature=1.0, top_k=None):
@@ -40,13 +40,7 @@ def entropy(p):
 
 def check_temperature(temperature):
     """A temperature as a float >= 0, or a ValueError."""
-    try:
-        t = float(temperature)
-    except (TypeError, ValueError):
-        raise ValueError(f"temperature must be a number >= 0, got {temperature!r}") from None
-    if not t >= 0.0 or t == np.inf:
-        raise ValueError(f"temperature must be a finite number >= 0, got {temperature!r}")
-    return t
+    return _check.nonneg_number("temperature", temperature)
 
 
 def draw(p, rng):
@@ -55,13 +49,27 @@ def draw(p, rng):
     return int(min(np.searchsorted(c, rng.random() * c[-1], side="right"), len(p) - 1))
 
 
-def read_index(params, h, ix):
-    """One step of the cell on character index ix: h_t = tanh(W_xh[:, ix] + W_hh h_{t-1} + b_h).
+def state_after(params, ix):
+    """Hidden state after reading indices ix (n,) from a zero state: h_n (H,)."""
+    h = np.zeros(params["W_hh"].shape[0])
+    for i in ix:
+        h = read_index(params, h, i)  # h_t
+    return h
 
-    W_xh x_t for a one-hot x_t is column ix of W_xh. Inputs: params; h (H,); ix an int.
-    Returns the next hidden state (H,).
+
+def after_prompt(params, vocab, prompt):
+    """Where sampling starts after a prompt read from a zero state.
+
+    Inputs: params; vocab; prompt (str, >= 1 character).
+    Returns (h, seed_ix, y): h (H,) the state before the prompt's last character, seed_ix that
+    character's index (the sampler's first input), y (V,) the logits it gives for what follows.
     """
-    return np.tanh(params["W_xh"][:, ix] + params["W_hh"] @ h + params["b_h"])
+    ix = vocab.encode(prompt)
+    if len(ix) == 0:
+        raise ValueError("prompt must hold at least one character, got an empty string")
+    h = state_after(params, ix[:-1])
+    h_last = read_index(params, h, ix[-1])
+    return h, int(ix[-1]), params["W_hy"] @ h_last + params["b_y"]  # y = W_hy h + b_y
 
 
 def sample_steps(params, h, seed_ix, n, *, temperature=1.0, top_k=None, rng=None):

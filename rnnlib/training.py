@@ -13,8 +13,8 @@ import numpy as np
 
 from . import _check
 from .bptt import loss_and_grads
-from .cell import init_params
-from .optim import PARAM_KEYS, Optimizer
+from .cell import PARAM_NAMES, init_params
+from .optim import Optimizer
 from .vocab import Vocab
 
 
@@ -146,7 +146,7 @@ def train(
         params = init_params(V, hidden_size, rng=rng)
     if _check.params(params)[0] != V:
         raise ValueError(f"params have V={_check.params(params)[0]}, but the vocabulary has {V}")
-    for k in PARAM_KEYS:
+    for k in PARAM_NAMES:
         if not np.all(np.isfinite(params[k])):
             raise ValueError(f"params[{k!r}] holds non-finite values; expected finite numbers")
     X, Y = streams(ix, batch_size)

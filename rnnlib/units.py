@@ -9,6 +9,7 @@ a number per position computed from the text alone.
 import numpy as np
 
 from . import _check
+from .cell import read_index
 
 FEATURES = (
     "just read a space",
@@ -28,26 +29,15 @@ def hidden_states(params, inputs, h0=None):
     column of the one-hot input. Inputs: params (W_xh (H, V), W_hh (H, H), b_h (H,)); inputs,
     a 1-D sequence of indices in [0, V); h0 (H,) or None. Returns (N, H).
     """
-    W_xh = np.asarray(params["W_xh"], dtype=np.float64)
-    W_hh = np.asarray(params["W_hh"], dtype=np.float64)
-    b_h = np.asarray(params["b_h"], dtype=np.float64)
-    H, V = W_xh.shape if W_xh.ndim == 2 else (None, None)
-    if H is None or W_hh.shape != (H, H) or b_h.shape != (H,):
-        raise ValueError(
-            f"params have W_xh {W_xh.shape}, W_hh {W_hh.shape}, b_h {b_h.shape}; expected "
-            "(H, V), (H, H) and (H,)"
-        )
+    V, H = _check.params(params, _check.CELL_NAMES)
     x = np.asarray(inputs)
-    if x.ndim != 1 or (x.size and not np.issubdtype(x.dtype, np.integer)):
-        raise ValueError(f"inputs must be a 1-D sequence of indices in [0, {V}), got {x!r:.60}")
-    if np.any((x < 0) | (x >= V)):
-        raise ValueError(f"inputs must be a 1-D sequence of indices in [0, {V})")
-    h = np.zeros(H) if h0 is None else np.asarray(h0, dtype=np.float64)
-    if h.shape != (H,):
-        raise ValueError(f"h0 has shape {h.shape}, expected ({H},)")
+    if x.ndim != 1:
+        raise ValueError(f"inputs has shape {x.shape}, expected a 1-D sequence of indices")
+    x = _check.indices("inputs", x, V) if x.size else x
+    h = np.zeros(H) if h0 is None else _check.hidden("h0", h0, H)
     hs = np.empty((len(x), H))
     for t, i in enumerate(x):
-        h = np.tanh(W_xh[:, i] + W_hh @ h + b_h)
+        h = read_index(params, h, i)
         hs[t] = h
     return hs
 

@@ -97,7 +97,7 @@ def unroll_forward(params, xs, h_prev=None):
     Returns hs (T, B, H) hidden states h_t, ys (T, B, V) logits y_t ((T, H), (T, V) for one
     sequence), and a cache for unroll_backward.
     """
-    D, H, V = param_sizes(params)
+    D, H, V = _check.param_shapes(params)
     xs = np.asarray(xs, dtype=np.float64)
     if xs.ndim not in (2, 3) or xs.shape[-1] != D or 0 in xs.shape:
         raise ValueError(f"xs has shape {xs.shape}, expected (T, {D}) or (T, B, {D}), T, B >= 1")
@@ -120,20 +120,6 @@ def unroll_forward(params, xs, h_prev=None):
         steps.append(cache)
     cache = {"steps": steps, "params": params, "hs": hs, "single": single, "learned": learned}
     return (hs[:, 0], ys[:, 0], cache) if single else (hs, ys, cache)
-
-
-def param_sizes(params):
-    """Check the cell and output parameters (W_xh may be (H, D) with any D); return D, H, V."""
-    missing = [k for k in ("W_xh", "W_hh", "b_h", "W_hy", "b_y") if k not in params]
-    if missing:
-        raise ValueError(f"params is missing {missing}")
-    H, D = np.shape(params["W_xh"])
-    V = np.shape(params["W_hy"])[0]
-    want = {"W_hh": (H, H), "b_h": (H,), "W_hy": (V, H), "b_y": (V,)}
-    for k, shape in want.items():
-        if np.shape(params[k]) != shape:
-            raise ValueError(f"params[{k!r}] has shape {np.shape(params[k])}, expected {shape}")
-    return D, H, V
 
 
 def sequence_loss(ys, targets, loss_steps=None):
@@ -164,7 +150,7 @@ def sequence_loss(ys, targets, loss_steps=None):
 
 
 TRUNCATIONS = ("chunked", "sliding")
-CELL_KEYS = ("W_xh", "W_hh", "b_h")  # the parameters truncation changes
+CELL_KEYS = _check.CELL_NAMES  # the parameters truncation changes
 
 
 def unroll_backward(dys, cache, *, k=None, truncation="chunked"):

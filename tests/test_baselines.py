@@ -47,8 +47,14 @@ def test_a_perfectly_predictable_text_approaches_zero_with_little_smoothing():
 @pytest.mark.parametrize(
     "call, words",
     [
-        (lambda: bl.unigram_probs("ab", Vocab("ab"), alpha=0.0), "alpha must be > 0"),
-        (lambda: bl.bigram_probs("ab", Vocab("ab"), alpha=-1.0), "alpha must be > 0"),
+        (
+            lambda: bl.unigram_probs("ab", Vocab("ab"), alpha=0.0),
+            "alpha must be a finite number > 0, got 0.0",
+        ),
+        (
+            lambda: bl.bigram_probs("ab", Vocab("ab"), alpha=-1.0),
+            "alpha must be a finite number > 0, got -1.0",
+        ),
         (lambda: bl.unigram_probs("a", Vocab("ab")), "at least 2 characters"),
         (lambda: bl.baseline_losses("ab", "ac", Vocab("ab")), "outside the vocabulary: ['c']"),
     ],

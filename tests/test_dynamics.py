@@ -7,7 +7,15 @@ import pytest
 
 from rnnlib import classify, dynamics_weights, fixed_points, jacobian, lyapunov_exponent, trajectory
 from rnnlib.cell import init_params
-from rnnlib.dynamics import classify_many, gradient_decay, run_pairs, tangent_start
+from rnnlib.dynamics import (
+    behaviour_run,
+    behaviour_runs,
+    classify_many,
+    gradient_decay,
+    run_pairs,
+    start_state,
+    tangent_start,
+)
 
 SMALL = init_params(4, 3, rng=0, scale=1.0)  # V = 4, H = 3
 
@@ -156,6 +164,31 @@ def test_run_pairs_carries_a_nudged_copy_and_the_tangent():
     np.testing.assert_array_equal(short["tail"], r["hs"][-5:, :, 0])
 
 
+def test_behaviour_runs_draw_what_classify_measures():
+    """One batched run per setting: the transient, the run and its nudged copy, and the label
+    and exponent classify gives over the same window from the same start."""
+    settings = [(0.5, 0.0, 0), (2.0, 1.0, 0), (3.0, 0.0, 0)]
+    runs = behaviour_runs(settings, T=200, burn=50)
+    for setting, r in zip(settings, runs, strict=True):
+        W = dynamics_weights(*setting)
+        c = classify(W, start_state(32), burn=50, steps=200)
+        assert r["label"] == c["label"] and r["lyapunov"] == pytest.approx(c["lyapunov"], abs=1e-12)
+        assert r["transient"].shape == (51, 32) and r["hs"].shape == (201, 2, 32)
+        np.testing.assert_allclose(r["transient"], trajectory(W, start_state(32), 50), atol=1e-12)
+        np.testing.assert_allclose(r["hs"][0, 0], r["transient"][-1], rtol=0, atol=0)
+        assert r["dist"][0] == pytest.approx(1e-8, rel=1e-6)  # the nudge, NEARBY
+        one = behaviour_run(*setting, T=200, burn=50)
+        assert one["label"] == r["label"] and np.array_equal(one["hs"], r["hs"])
+    assert [r["label"] for r in runs] == ["point attractor", "oscillation", "chaos"]
+
+
+def test_behaviour_run_rejects_bad_settings():
+    with pytest.raises(ValueError, match="gain must be a finite number >= 0, got -1.0"):
+        behaviour_run(-1.0, 0.0, 0)
+    with pytest.raises(ValueError, match="steps must be a positive integer, got 0"):
+        behaviour_run(1.0, 0.0, 0, T=0)
+
+
 def test_chaos_needs_the_runs_to_part():
     """A positive exponent whose nudged copy stays within SEPARATION is not called chaos."""
     c = classify(dynamics_weights(3.0, 0.0, 0), steps=20)  # 20 steps: no time to part
@@ -191,13 +224,16 @@ def test_dynamics_weights():
         (lambda: dynamics_weights(1.0, 1.5, 0), "rotation must be in [0, 1]"),
         (lambda: dynamics_weights(1.0, 0.0, -2), "seed must be a non-negative integer"),
         (lambda: dynamics_weights(1.0, 0.0, 0, hidden_size=1), "hidden_size must be >= 2"),
-        (lambda: gradient_decay(SMALL, [0, 1, 9]), "indices in [0, 4)"),
+        (
+            lambda: gradient_decay(SMALL, [0, 1, 9]),
+            "inputs holds index 9, outside the vocabulary [0, 3]",
+        ),
         (lambda: gradient_decay(SMALL, [[0, 1]]), "1-D sequence"),
         (lambda: gradient_decay(SMALL, [0, 1], max_lag=5), "more than max_lag = 5 inputs, got 2"),
         (lambda: gradient_decay(SMALL, [0, 1], max_lag=0), "max_lag must be a positive integer"),
         (
             lambda: gradient_decay(SMALL | {"W_xh": np.ones((2, 4))}, [0]),
-            "W_xh (2, 4), W_hh (3, 3)",
+            "params['W_hh'] has shape (3, 3), expected (2, 2) (H=2, V=4 from W_xh)",
         ),
     ],
 )

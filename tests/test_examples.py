@@ -46,3 +46,18 @@ def test_clip_report():
     assert rep["global norm"]["norm"] == pytest.approx(2.0)
     assert rep["global norm"]["cos"] == pytest.approx(1.0, abs=1e-12)
     assert rep["global norm"]["max"] == pytest.approx(20.0 * 2.0 / raw)
+
+
+def test_chunk_example_is_next_step_data_on_hello_text():
+    xs, targets = examples.chunk_example("hello")
+    np.testing.assert_array_equal(xs, np.eye(4)[[0, 1, 2, 2]])  # h e l l over [h, e, l, o]
+    np.testing.assert_array_equal(targets, [1, 2, 2, 3])  # e l l o
+    xs, targets = examples.chunk_example()  # the truncation view's text
+    assert examples.CHUNK_TEXT == "hellohellohello" and xs.shape == (14, 4) and len(targets) == 14
+
+
+@pytest.mark.parametrize("text", ["hex", "h", ""])
+def test_chunk_example_rejects_bad_text(text):
+    want = f"text must have >= 2 characters from 'helo', got '{text}'"
+    with pytest.raises(ValueError, match=want):
+        examples.chunk_example(text)

@@ -26,7 +26,7 @@ def test_the_setup_of_the_behaviours_section():
     assert W.shape == (32, 32)  # H = 32
     assert np.isclose(np.degrees(np.arctan2(W[1, 0], W[0, 0])), 36.0)  # 36 degrees per step
     assert dyn.CHAOS_THRESHOLD == 0.01 and dyn.SEPARATION == 1e-3  # "more than 10^-3 apart"
-    assert dyn.NEARBY == 1e-8 and views.SHOW_STEPS == 1000 and views.BURN == 1000
+    assert dyn.NEARBY == 1e-8 and dyn.SHOW_STEPS == 1000 and dyn.BURN == 1000
     assert draw.PATH_TAIL == 60 and draw.PHASE_STEPS == 80
     assert len(views.SEEDS) == 4  # "the view's four seeds"
 
@@ -42,14 +42,14 @@ def test_the_three_examples_and_their_printed_exponents():
     expect = {(0.5, 0.0, 0): ("point attractor", -0.6), (2.0, 1.0, 0): ("oscillation", 0.0)}
     expect[(3.0, 0.0, 0)] = ("chaos", 0.2)
     for setting, (label, lam) in expect.items():
-        run = views.behaviour_run(*setting)
+        run = dyn.behaviour_run(*setting)
         assert run["label"] == label
         assert round(run["lyapunov"], 1) + 0.0 == lam
-    assert 0.15 < views.behaviour_run(3.0, 0.0, 0)["lyapunov"] < 0.25  # "+0.2" with a margin
+    assert 0.15 < dyn.behaviour_run(3.0, 0.0, 0)["lyapunov"] < 0.25  # "+0.2" with a margin
 
 
 def test_chaotic_runs_part_after_about_80_steps():
-    run = views.behaviour_run(3.0, 0.0, views.SEEDS[0])  # the view's default state
+    run = dyn.behaviour_run(3.0, 0.0, views.SEEDS[0])  # the view's default state
     dist = np.linalg.norm(np.diff(run["hs"], axis=1)[:, 0], axis=1)
     parted = np.flatnonzero(dist > 0.1)[0]
     assert 60 <= parted <= 100
@@ -110,19 +110,19 @@ def test_gradients_decay_faster_along_real_text(shipped):
 
 
 def test_oscillation_example_is_quasi_periodic_and_cycles_merge():
-    run = views.behaviour_run(2.0, 1.0, 0, T=3000)
+    run = dyn.behaviour_run(2.0, 1.0, 0, T=3000)
     assert run["label"] == "oscillation" and run["period"] is None  # quasi-periodic
     assert abs(run["lyapunov"]) < 0.01
-    cycle = views.behaviour_run(2.5, 0.0, 60)  # a stable periodic orbit: lambda < 0
+    cycle = dyn.behaviour_run(2.5, 0.0, 60)  # a stable periodic orbit: lambda < 0
     assert cycle["label"] == "oscillation" and cycle["period"] == 12 and cycle["lyapunov"] < -0.01
 
 
 def test_the_static_paths_match_their_description():
     """The phase portraits: the point attractor reaches the origin within about ten steps; the
     oscillation runs near the square's edges after a few steps, never repeating exactly."""
-    point = views.behaviour_run(0.5, 0.0, 0, T=3000)
+    point = dyn.behaviour_run(0.5, 0.0, 0, T=3000)
     assert np.abs(point["transient"][10]).max() < 1e-3
-    osc = views.behaviour_run(2.0, 1.0, 0, T=3000)
+    osc = dyn.behaviour_run(2.0, 1.0, 0, T=3000)
     path = np.vstack([osc["transient"], osc["hs"][1:, 0]])[: draw.PHASE_STEPS + 1, :2]
     assert np.max(np.abs(path[4:]), axis=1).min() > 0.85  # units 0, 1 near the edges
     assert osc["period"] is None  # quasi-periodic
@@ -142,7 +142,7 @@ def grid():
     states += [(g, 1.0, views.SEEDS[0]) for g in views.GAINS]
     W = np.stack([dynamics_weights(*s) for s in states])
     window = [
-        dyn.classify_many(W, _nudged_start(k), burn=views.BURN, steps=views.SHOW_STEPS, runs=True)
+        dyn.classify_many(W, _nudged_start(k), burn=dyn.BURN, steps=dyn.SHOW_STEPS, runs=True)
         for k in range(3)
     ]
     long = [dyn.classify_many(W, _nudged_start(k), burn=5000, steps=10_000) for k in range(2)]

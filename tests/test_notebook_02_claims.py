@@ -103,6 +103,8 @@ def chunk_case(params):
     """Section 5's truncation example: "hellohellohello", a loss at every step, T = 14."""
     ix = np.array([examples.VOCAB.index(c) for c in "hellohellohello"])
     xs, targets = rnnlib.one_hot_inputs(ix[:-1], 4), ix[1:]
+    shown = examples.chunk_example("hellohellohello")  # what the notebook and the view call
+    assert np.array_equal(shown[0], xs) and np.array_equal(shown[1], targets)
     _, full, _ = rnnlib.unroll_loss_and_grads(params, xs, targets)
     return ix, xs, targets, full
 

@@ -12,7 +12,7 @@ from rounding import nudge_every_update
 from rnnlib import hello, init_params, sample, sample_steps, units
 from rnnlib.corpus import load_corpus, load_corpus_model, split
 from rnnlib.dynamics import gradient_decay
-from rnnlib.sampling import entropy, next_distribution
+from rnnlib.sampling import after_prompt, entropy, next_distribution
 from rnnlib.training import per_char_loss, train
 from rnnlib.widgets import sampling as views
 from rnnlib.widgets import units as unit_views
@@ -40,7 +40,7 @@ def model():
 
 @pytest.fixture(scope="module")
 def start(model):
-    return views.after_prompt(model.params, model.vocab, PROMPT)  # (h, seed_ix, y)
+    return after_prompt(model.params, model.vocab, PROMPT)  # (h, seed_ix, y)
 
 
 def test_the_notebook_uses_the_prompt_tested_here():

@@ -3,9 +3,15 @@
 import numpy as np
 import pytest
 
-from rnnlib import sample, sample_steps
+from rnnlib import Vocab, loss_and_grads, sample, sample_steps
 from rnnlib.cell import softmax
-from rnnlib.sampling import draw, entropy, next_distribution, read_index
+from rnnlib.sampling import (
+    after_prompt,
+    draw,
+    entropy,
+    next_distribution,
+    state_after,
+)
 
 V, H = 5, 4
 
@@ -112,7 +118,7 @@ def test_next_distribution_temperature_and_top_k():
         ({"temperature": -1.0}, "temperature must be a finite number >= 0, got -1.0"),
         ({"temperature": float("nan")}, "temperature must be a finite number >= 0, got nan"),
         ({"temperature": float("inf")}, "temperature must be a finite number >= 0, got inf"),
-        ({"temperature": "hot"}, "temperature must be a number >= 0, got 'hot'"),
+        ({"temperature": "hot"}, "temperature must be a finite number >= 0, got 'hot'"),
         ({"top_k": 0}, "top_k must be an integer >= 1 or None, got 0"),
         ({"top_k": -2}, "top_k must be an integer >= 1 or None, got -2"),
         ({"top_k": 1.5}, "top_k must be an integer >= 1 or None, got 1.5"),
@@ -150,11 +156,19 @@ def test_entropy_known_value_and_zero_terms():
     assert entropy(p) == pytest.approx(-(p * np.log(p)).sum(), rel=1e-12)
 
 
-def test_read_index_is_one_cell_step_on_a_one_hot_input():
-    from rnnlib import init_params, rnn_step_forward
+def test_state_after_matches_the_forward_pass(params):
+    ix = np.array([0, 3, 2, 4])
+    _, _, h_last = loss_and_grads(params, ix, ix, np.zeros(H))
+    np.testing.assert_allclose(state_after(params, ix), h_last, rtol=0, atol=1e-14)
+    assert np.array_equal(state_after(params, []), np.zeros(H))
 
-    params = init_params(5, 4, rng=3, scale=0.5)
-    params["b_h"] = np.linspace(-0.2, 0.2, 4)
-    h = np.tanh(np.arange(4.0) - 1.5)
-    expected, _ = rnn_step_forward(np.eye(5)[2], h, params["W_xh"], params["W_hh"], params["b_h"])
-    np.testing.assert_allclose(read_index(params, h, 2), expected, rtol=1e-14, atol=1e-15)
+
+def test_after_prompt_gives_the_samplers_first_distribution(params):
+    vocab = Vocab("ab cd", order="given")
+    h, seed_ix, y = after_prompt(params, vocab, "ab c")
+    assert seed_ix == vocab.index["c"]
+    np.testing.assert_allclose(h, state_after(params, vocab.encode("ab ")), atol=1e-15)
+    first = sample_steps(params, h, seed_ix, 1)
+    np.testing.assert_allclose(first["y"][0], y, rtol=1e-13, atol=1e-15)
+    with pytest.raises(ValueError, match="prompt must hold at least one character"):
+        after_prompt(params, vocab, "")

@@ -23,7 +23,7 @@ from rounding import nudge_every_update, nudged
 from rnnlib import baselines, hello, init_params, sample, units
 from rnnlib.corpus import load_corpus, load_corpus_model, split
 from rnnlib.dynamics import classify, dynamics_weights, gradient_decay, start_state
-from rnnlib.sampling import entropy, next_distribution
+from rnnlib.sampling import after_prompt, entropy, next_distribution
 from rnnlib.training import per_char_loss, train
 from rnnlib.widgets import sampling as views
 
@@ -134,7 +134,7 @@ def test_04_hello_sampler_prints_the_same_under_nudged_training(seed, nudged_hel
 @pytest.mark.parametrize("seed", NUDGES)
 def test_04_shipped_model_prints_the_same_when_its_weights_move(model, seed):
     params, chars = nudged(model.params, seed), model.vocab
-    _, y = views.after_prompt(params, chars, "the robot ")[1:]
+    _, y = after_prompt(params, chars, "the robot ")[1:]
     lines = stored_lines("04_sampling.ipynb", "for tau in views.TEMPERATURES")
     for tau, line in zip(views.TEMPERATURES, lines, strict=False):
         p = next_distribution(y, tau)
@@ -147,7 +147,7 @@ def test_04_shipped_model_prints_the_same_when_its_weights_move(model, seed):
 @pytest.mark.parametrize("seed", NUDGES)
 def test_04_samples_of_the_shipped_model_survive_moved_weights(model, seed):
     params, chars = nudged(model.params, seed), model.vocab
-    h, seed_ix, _ = views.after_prompt(params, chars, "the robot ")
+    h, seed_ix, _ = after_prompt(params, chars, "the robot ")
     lines = stored_lines("04_sampling.ipynb", "def draw_text(seed")
     stored = {ln.split(": ", 1)[0]: ln.split(": ", 1)[1] for ln in lines}
 

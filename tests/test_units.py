@@ -71,10 +71,20 @@ def test_mean_by_value_by_hand(small):
 @pytest.mark.parametrize(
     "call, words",
     [
-        (lambda p, v: un.hidden_states(p, [0, 99]), "indices in [0, 11)"),
+        (
+            lambda p, v: un.hidden_states(p, [0, 99]),
+            "inputs holds index 99, outside the vocabulary [0, 10]",
+        ),
         (lambda p, v: un.hidden_states(p, [[0]]), "1-D sequence"),
         (lambda p, v: un.hidden_states(p, [0], h0=np.zeros(2)), "h0 has shape (2,)"),
-        (lambda p, v: un.hidden_states(p | {"b_h": np.zeros(2)}, [0]), "b_h (2,)"),
+        (
+            lambda p, v: un.hidden_states(p | {"b_h": np.zeros(2)}, [0]),
+            "params['b_h'] has shape (2,), expected (5,)",
+        ),
+        (
+            lambda p, v: un.hidden_states({"W_hh": p["W_hh"]}, [0]),
+            "params is missing ['W_xh', 'b_h']",
+        ),
         (lambda p, v: un.text_features(""), "non-empty string"),
         (lambda p, v: un.correlations(np.zeros((1, 2)), {}), "N >= 2"),
         (lambda p, v: un.correlations(np.zeros((3, 2)), {"x": np.zeros(2)}), "shape (2,)"),

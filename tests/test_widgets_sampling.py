@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from rnnlib import Vocab, hello, loss_and_grads, sample, sample_steps
+from rnnlib import Vocab, hello, loss_and_grads, sample
 from rnnlib.draw.style import COLORS, REFERENCE
 from rnnlib.sampling import entropy, next_distribution
 from rnnlib.widgets import control_values
@@ -48,30 +48,11 @@ def highlighted(bars):
     return [i for i, b in enumerate(bars) if mcolors.to_hex(b.get_facecolor()) == COLORS["sample"]]
 
 
-def test_state_after_matches_the_forward_pass(random_model):
-    params, _ = random_model
-    ix = np.array([0, 3, 2, 5])
-    _, _, h_last = loss_and_grads(params, ix, ix, np.zeros(8))
-    np.testing.assert_allclose(ws.state_after(params, ix), h_last, rtol=0, atol=1e-14)
-    assert np.array_equal(ws.state_after(params, []), np.zeros(8))
-
-
 def test_text_html_escapes_and_marks():
     out = ws._text_html("a<b\n", mark=1)
     assert "a&lt;b" not in out  # the '<' is escaped and marked on its own
     assert '<b style="background:#ffe2a8">&lt;</b>' in out and out.endswith("b\n</div>")
     assert "\\n" in ws._text_html("ab\n", mark=2)  # a marked newline is shown as \n
-
-
-def test_after_prompt_gives_the_samplers_first_distribution(random_model):
-    params, vocab = random_model
-    h, seed_ix, y = ws.after_prompt(params, vocab, "ab c")
-    assert seed_ix == vocab.index["c"]
-    np.testing.assert_allclose(h, ws.state_after(params, vocab.encode("ab ")), atol=1e-15)
-    first = sample_steps(params, h, seed_ix, 1)
-    np.testing.assert_allclose(first["y"][0], y, rtol=1e-13, atol=1e-15)
-    with pytest.raises(ValueError, match="empty"):
-        ws.after_prompt(params, vocab, "")
 
 
 @pytest.mark.parametrize("step", [1, 4, 8])

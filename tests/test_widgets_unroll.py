@@ -100,7 +100,7 @@ def test_radius_explorer_prediction_is_visible_and_distinct_in_every_state():
 
 def test_truncation_explorer_follows_the_chunked_variant(params):
     view = wu.truncation_explorer(params)
-    xs, targets = wu.chunk_example()
+    xs, targets = examples.chunk_example()
     T = len(targets)
     assert T == 14 and len(view.frames) == T and view.controls["k"].value == 5
     results = _check_view(view, "k", [1, 5, 12, T])
@@ -135,10 +135,3 @@ def test_truncation_explorer_shows_boundaries_and_highlights_k(params):
     assert len(set(colors)) == 2 and colors.count(colors[4]) == 1  # bar k = 5 stands out
     view.update(k=14)
     assert not any(line.get_visible() for line in ax.lines)
-
-
-def test_chunk_example_rejects_bad_text():
-    with pytest.raises(ValueError, match="text must have"):
-        wu.chunk_example("hex")
-    with pytest.raises(ValueError, match="text must have"):
-        wu.chunk_example("h")

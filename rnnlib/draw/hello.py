@@ -7,10 +7,20 @@ build-then-update pattern so that widgets only change text, colours and heights.
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.patches import FancyArrowPatch, Rectangle
+from matplotlib.patches import Rectangle
 
 from ..hello import CHARS, INPUTS, TARGETS
-from .style import CHAR_FONT, COLORS, DIVERGING, FONT, MUTED, REFERENCE, new_figure, placed_figure
+from .style import (
+    CHAR_FONT,
+    COLORS,
+    DIVERGING,
+    FONT,
+    MUTED,
+    REFERENCE,
+    arrow,
+    new_figure,
+    placed_figure,
+)
 
 W, CH, GAP, DX = 1.3, 0.62, 1.25, 3.3  # box width, box height, gap between layers, column step
 CMAP = mpl.colormaps[DIVERGING]
@@ -54,9 +64,9 @@ def _column(ax, cx, y0, n, color):
     return boxes, texts
 
 
-def _arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
+def _labelled_arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
     """An arrow from start to end (data coordinates), with an optional label beside its middle."""
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=10, color="0.35"))
+    arrow(ax, start, end, "0.35")
     if label:
         mid = ((start[0] + end[0]) / 2 + offset[0], (start[1] + end[1]) / 2 + offset[1])
         ax.text(*mid, label, fontsize=FS, color="0.2", ha="center", va="center")
@@ -96,11 +106,13 @@ def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
         ax.text(cx, -0.55, f'"{inputs[t]}"', color=COLORS["input"], **kw)
         ax.text(cx, top + 0.25, f'"{targets[t]}"', color="0.1", **kw)
         label = t == 0
-        _arrow(ax, (cx, V * CH), (cx, y_h), "$W_{xh}$" if label else None, (0.6, 0))
-        _arrow(ax, (cx, y_h + H * CH), (cx, y_out), "$W_{hy}$" if label else None, (0.6, 0))
+        _labelled_arrow(ax, (cx, V * CH), (cx, y_h), "$W_{xh}$" if label else None, (0.6, 0))
+        _labelled_arrow(
+            ax, (cx, y_h + H * CH), (cx, y_out), "$W_{hy}$" if label else None, (0.6, 0)
+        )
         if t + 1 < T:
             mid = y_h + H * CH / 2
-            _arrow(ax, (cx + W / 2, mid), (cx + DX - W / 2, mid), "$W_{hh}$", (0, 0.3))
+            _labelled_arrow(ax, (cx + W / 2, mid), (cx + DX - W / 2, mid), "$W_{hh}$", (0, 0.3))
     for k, c in enumerate(chars):  # which row is which character
         for y0 in (y_in, y_out):
             y = y0 + (V - 1 - k) * CH + CH / 2

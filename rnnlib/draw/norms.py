@@ -8,7 +8,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
 
-from .style import MUTED, REFERENCE, readable
+from .style import MUTED, REFERENCE, freeze_layout
 from .unroll import GRAD_COLOR, sup
 
 PREDICTION_COLOR = REFERENCE  # a prediction, dashed, drawn over the measured values (markers)
@@ -42,9 +42,7 @@ def align_x(fig, top, bottom):
     """Lay the figure out, then give `bottom` the horizontal extent and x limits of `top` (an
     equal-aspect graph), so that bars sit under the graph's columns. Freezes the layout (with
     the text made readable first, so the layout makes room for it)."""
-    readable(fig)
-    fig.canvas.draw()
-    fig.set_layout_engine(None)
+    freeze_layout(fig)
     t, b = top.get_position(), bottom.get_position()
     bottom.set_position((t.x0, b.y0, t.width, b.height))
     bottom.set_xlim(top.get_xlim())

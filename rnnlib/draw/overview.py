@@ -1,11 +1,13 @@
 """Figures for the overview notebook: graphs with and without cycles, the shapes of sequence
 problems, capacity (2^H states from H units), and the behaviours of an input-free RNN."""
 
+from functools import partial
+
 import numpy as np
-from matplotlib.patches import Circle, FancyArrowPatch, Rectangle
+from matplotlib.patches import Circle, Rectangle
 
 from ..unroll import sequence_setup
-from .style import COLORS, REFERENCE, new_figure
+from .style import COLORS, REFERENCE, arrow, freeze_layout, new_figure
 
 EXAMPLES = {
     "one-to-one": "image classification: image → label",
@@ -16,11 +18,7 @@ EXAMPLES = {
 }
 
 
-def _arrow(ax, a, b, color="0.3", rad=0.0, lw=1.2):
-    """An arrow from point a to point b (curved by rad), added to ax."""
-    style = {"arrowstyle": "-|>", "mutation_scale": 10, "shrinkA": 0, "shrinkB": 0}
-    arc = f"arc3,rad={rad}"
-    return ax.add_patch(FancyArrowPatch(a, b, color=color, lw=lw, connectionstyle=arc, **style))
+_arrow = partial(arrow, lw=1.2, shrink=0.0)  # this module's arrows: from point to point
 
 
 LETTERS = {"input": "x", "hidden": "h", "output": "y"}  # said in letters, not only in colour
@@ -86,15 +84,6 @@ def draw_graphs(axes):
     return art
 
 
-def _fixed_layout(fig, **margins):
-    """Replace the constrained layout by fixed margins: a static figure then renders in one pass."""
-    fig.set_layout_engine(None)  # None, not "none": a placeholder engine lays out again on save
-    fig.axes[0].get_subplotspec().get_gridspec().update(**margins)
-    for ax in fig.axes:
-        ax.set_position(ax.get_subplotspec().get_position(fig))  # place the axes by hand
-    return fig
-
-
 def graphs_figure():
     """A static figure of draw_graphs' three panels; returns (fig, axes)."""
     fig, axes = new_figure(9.0, 3.4, ncols=3, gridspec_kw={"width_ratios": [3.2, 2.8, 4.3]})
@@ -104,7 +93,7 @@ def graphs_figure():
         "an RNN whose hidden node h has an arrow back to itself; and the same RNN unrolled over "
         "four steps, each h_t passing to h_t+1 through the same W_hh"
     )
-    return _fixed_layout(fig, left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05), axes
+    return freeze_layout(fig, left=0.01, right=0.99, bottom=0.02, top=0.9, wspace=0.05), axes
 
 
 def phases_figure(runs):
@@ -115,7 +104,7 @@ def phases_figure(runs):
         f"{behaviour_title(r)} (lambda about {round(r['lyapunov'], 1) + 0.0:+.1f} per step)"
         for r in runs
     )
-    return _fixed_layout(fig, left=0.09, right=0.98, bottom=0.14, top=0.84, wspace=0.45), axes
+    return freeze_layout(fig, left=0.09, right=0.98, bottom=0.14, top=0.84, wspace=0.45), axes
 
 
 # (n_in, n_out) drawn per shape: the encoder-decoder is notebook 02's 'hel' -> 'lo' (T = 5)

@@ -6,6 +6,7 @@ import io
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrow, FancyArrowPatch
 from matplotlib.text import Text
 
 DPI = 80  # CSS pixels per inch of a figure as shown
@@ -111,12 +112,22 @@ def new_figure(width=8.0, height=3.2, *, nrows=1, ncols=1, **subplot_kw):
     return fig, axes
 
 
-def freeze_layout(fig):
-    """Lay the figure out once, then keep the positions: later redraws skip the layout solver.
-    Its text is made readable first, so the layout makes room for it."""
-    readable(fig)
-    fig.canvas.draw()
+def freeze_layout(fig, **margins):
+    """Fix where the axes sit, so that later redraws skip the layout solver; returns fig.
+
+    Without margins: lay the figure out once (its text made readable first, so the layout
+    makes room for it), then keep those positions. With margins (left, right, bottom, top,
+    wspace, hspace as GridSpec.update takes them): place the axes on their grid with those
+    margins instead, without a layout pass (a static figure then renders in one pass).
+    """
+    if not margins:
+        readable(fig)
+        fig.canvas.draw()
     fig.set_layout_engine(None)  # None, not "none": a placeholder engine makes savefig draw twice
+    if margins:
+        fig.axes[0].get_subplotspec().get_gridspec().update(**margins)
+        for ax in fig.axes:
+            ax.set_position(ax.get_subplotspec().get_position(fig))  # place the axes by hand
     return fig
 
 
@@ -128,6 +139,25 @@ def placed_figure(width, height, boxes):
     Returns (fig, list of axes).
     """
     fig, first = new_figure(width, height)
-    fig.set_layout_engine(None)
+    fig.set_layout_engine(None)  # every axes is placed by hand below
     first.set_position(boxes[0])
     return fig, [first] + [fig.add_axes(box) for box in boxes[1:]]
+
+
+def arrow(ax, a, b, color="0.3", *, lw=None, rad=0.0, shrink=2.0, width=None, head=None):
+    """An arrow from point a to point b (data coordinates), added to ax; returns it.
+
+    By default a FancyArrowPatch with a "-|>" head of 10 points, curved by rad, line width lw
+    (None: the style's), its ends `shrink` points short of a and b. With `width` and `head`
+    (data units) it is a straight FancyArrow polygon instead: a shaft `width` wide, a head
+    `head` long and wide, no outline; cheaper to redraw (views recolour such arrows per frame).
+    """
+    if width is None:
+        style = {"arrowstyle": "-|>", "mutation_scale": 10, "shrinkA": shrink, "shrinkB": shrink}
+        arc = f"arc3,rad={rad}"
+        return ax.add_patch(FancyArrowPatch(a, b, color=color, lw=lw, connectionstyle=arc, **style))
+    (x0, y0), (x1, y1) = a, b
+    shape = {"width": width, "head_width": head, "head_length": head, "length_includes_head": True}
+    return ax.add_patch(
+        FancyArrow(x0, y0, x1 - x0, y1 - y0, color=color, linewidth=0, zorder=1, **shape)
+    )

@@ -9,9 +9,9 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize, to_rgb
-from matplotlib.patches import FancyArrow, FancyArrowPatch, FancyBboxPatch, Rectangle
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
-from .style import COLORS, DIVERGING, MUTED, REFERENCE, placed_figure
+from .style import COLORS, DIVERGING, MUTED, REFERENCE, arrow, placed_figure
 
 DX, ROW = 1.5, {"x": 0.0, "h": 1.2, "y": 2.7, "L": 3.7, "sum": 4.6}  # grid of the graph
 BOX_W, BOX_H = 0.9, 0.62
@@ -48,23 +48,10 @@ def _box(ax, xy, label, n_cells):
     return patch, text, cells
 
 
-def _arrow(ax, a, b, color, label=None, label_xy=None, ha="center"):
-    """A straight arrow (a plain polygon, cheap to draw) from a to b, with an optional label."""
-    (x0, y0), (x1, y1) = a, b
-    arr = FancyArrow(
-        x0,
-        y0,
-        x1 - x0,
-        y1 - y0,
-        width=0.025,
-        head_width=0.12,
-        head_length=0.12,
-        length_includes_head=True,
-        color=color,
-        linewidth=0,
-        zorder=1,
-    )
-    ax.add_patch(arr)
+def _labelled_arrow(ax, a, b, color, label=None, label_xy=None, ha="center"):
+    """A straight arrow (a plain polygon, cheap to redraw) from a to b, with an optional label
+    in its colour at label_xy. Returns (arrow, label text or None)."""
+    arr = arrow(ax, a, b, color, width=0.025, head=0.12)
     txt = None
     if label is not None:
         txt = ax.text(*label_xy, label, ha=ha, va="center", color=color)
@@ -151,33 +138,35 @@ def draw_unrolled(
         node("h", t, sub("h", t + 1), H)
         a, b = ((t - 1) * DX + BOX_W / 2, ROW["h"]), (t * DX - BOX_W / 2, ROW["h"])
         lab = label("W_hh", t)
-        arrows[("W_hh", t)] = _arrow(ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, LABEL_HH))[0]
+        arrows[("W_hh", t)] = _labelled_arrow(
+            ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, LABEL_HH)
+        )[0]
         if t in ins:
             node("x", t, sub("x", t + 1), D)
             a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
             lab = label("W_xh", t)
             xy = (t * DX + 0.08, 0.6)  # beside the arrow, to its right
-            arrows[("W_xh", t)] = _arrow(ax, a, b, wcol["W_xh"](t), lab, xy, "left")[0]
+            arrows[("W_xh", t)] = _labelled_arrow(ax, a, b, wcol["W_xh"](t), lab, xy, "left")[0]
         if t in outs:
             node("y", t, sub("y", t + 1), V)
             a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
             lab = label("W_hy", t)
             xy = (t * DX + 0.08, LABEL_HY)  # a line above the W_hh label beside it
-            arrows[("W_hy", t)] = _arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
+            arrows[("W_hy", t)] = _labelled_arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
             node("L", t, sub("L", t + 1), 0)
             a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)
-            arrows[("loss", t)] = _arrow(ax, a, b, "#555555")[0]
+            arrows[("loss", t)] = _labelled_arrow(ax, a, b, "#555555")[0]
     mid = (T - 1) * DX / 2
     nodes[("sum", 0)] = _box(ax, (mid, ROW["sum"]), "L = \u03a3\u209c L\u209c", 0)[0]
     nodes[("sum", 0)].set_width(1.3)
     nodes[("sum", 0)].set_x(mid - 0.65)
     for t in outs:
         a, b = (t * DX, ROW["L"] + BOX_H / 2), (mid, ROW["sum"] - BOX_H / 2)
-        arrows[("sum", t)] = _arrow(ax, a, b, "#555555")[0]
-    for (w, _), arrow in arrows.items():
+        arrows[("sum", t)] = _labelled_arrow(ax, a, b, "#555555")[0]
+    for (w, _), arr in arrows.items():
         if w == highlight:
-            arrow.set_linewidth(2.5)  # a thick outline in the arrow's own colour
-            arrow.set_edgecolor(arrow.get_facecolor())
+            arr.set_linewidth(2.5)  # a thick outline in the arrow's own colour
+            arr.set_edgecolor(arr.get_facecolor())
     cells = PatchCollection(rects, facecolor=PENDING, edgecolor="#777777", linewidth=0.4, zorder=3)
     ax.add_collection(cells)
     ax.set_xlim(-DX - 0.6, (T - 1) * DX + 0.6)
@@ -218,9 +207,9 @@ def show_values(art, values, scale=None):
         patch.set_facecolor(_pale(COLORS[kind]) if on else PENDING)
         patch.set_edgecolor(COLORS[kind] if on else MUTED)
         patch.set_linewidth(1.2)
-    for (w, t), arrow in art["arrows"].items():
+    for (w, t), arr in art["arrows"].items():
         head = {"W_hh": ("h", t), "W_xh": ("h", t), "W_hy": ("y", t), "loss": ("L", t)}
-        arrow.set_alpha(1.0 if head.get(w, ("sum", 0)) in values else 0.25)
+        arr.set_alpha(1.0 if head.get(w, ("sum", 0)) in values else 0.25)
     return done
 
 
@@ -250,21 +239,14 @@ def draw_folded(ax):
     """
     nodes = {k: _box(ax, (0.0, ROW[k]), f"{k}\u209c", 0)[0] for k in ("x", "h", "y")}
     top, bottom, h, y = BOX_H / 2, -BOX_H / 2, ROW["h"], ROW["y"]
-    loop = FancyArrowPatch(
-        (0.25, h + top),
-        (BOX_W / 2, h - 0.15),
-        arrowstyle="-|>",
-        mutation_scale=10,
-        connectionstyle="arc3,rad=-1.6",
-        color=WEIGHT_COLORS["W_hh"],
-        linewidth=1.4,
+    loop = arrow(
+        ax, (0.25, h + top), (BOX_W / 2, h - 0.15), WEIGHT_COLORS["W_hh"], lw=1.4, rad=-1.6
     )
-    ax.add_patch(loop)  # the cycle: h_t feeds back into the next h
     arrows = {
-        "W_xh": _arrow(
+        "W_xh": _labelled_arrow(
             ax, (0, top), (0, h + bottom), WEIGHT_COLORS["W_xh"], "W_xh", (0.08, h / 2), "left"
         ),
-        "W_hy": _arrow(
+        "W_hy": _labelled_arrow(
             ax,
             (0, h + top),
             (0, y + bottom),

@@ -19,7 +19,9 @@ distribution it passed to rng.choice is shown against softmax(y / tau).
 
 import numpy as np
 
-from ..sampling import next_distribution, read_index
+from ..cell import PARAM_NAMES as NAMES
+from ..cell import read_index
+from ..sampling import next_distribution
 from ..sampling import sample as rnnlib_sample
 from . import replay, stats
 from ._core import Fail, NotYet, call, catalogue, describe, run_check, snapshot, unchanged
@@ -31,7 +33,6 @@ BIG_K = V + 3  # a top_k >= V: keeps every logit
 SETTINGS = ((1.0, None), (0.5, None), (2.0, None), (1.0, 2), (1.0, BIG_K))  # (tau, top_k)
 N_TESTS = 2 * len(SETTINGS)  # a G-test of the first and of the second draw per setting
 LONG = 5.0  # all N_DRAWS runs of one setting may take 5 x TIMEOUT seconds
-NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 
 MISTAKES = catalogue(
     4,

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import hello
 from ..bptt import loss_and_grads as rnnlib_loss_and_grads
+from ..cell import PARAM_NAMES as NAMES
 from ..cell import log_softmax, softmax
 from ..gradcheck import numerical_grad, rel_error
 from ._core import (
@@ -32,7 +33,6 @@ from ._core import (
 )
 from ._diagnose import NotApplicable, evidence, explain, wrong_of
 
-NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 CASES = ((1, 3, 2), (2, 3, 2), (4, 4, 3), (7, 5, 4))  # (T, V, H), the smallest first
 LARGE_LOGITS = 1000.0  # added to b_y in the last case: exp(y) overflows beyond y = 709.78
 

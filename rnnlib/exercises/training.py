@@ -25,6 +25,7 @@ import numpy as np
 from .. import hello
 from ..bptt import chunked_loss_and_grads
 from ..bptt import loss_and_grads as rnnlib_loss_and_grads
+from ..cell import PARAM_NAMES as NAMES
 from ..cell import init_params
 from ._core import Fail, as_number, call, catalogue, run_check, snapshot, unchanged
 
@@ -33,7 +34,6 @@ INIT_SCALE, INIT_SEED = 0.1, 0  # init_params(V, H, rng=0, scale=0.1)
 TARGET_LOSS = 0.05  # the loss the loop must reach on "hello" (the reference reaches 0.014)
 LONG = 5.0  # one call of the student's loop may take 5 x TIMEOUT seconds
 CLIP_TEXT, CLIP_K, CLIP_SCALE = "hello" * 4, 4, 2.0  # the short run with large gradients
-NAMES = ("W_xh", "W_hh", "W_hy", "b_h", "b_y")
 
 
 def hello_setup(scale=INIT_SCALE):

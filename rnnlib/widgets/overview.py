@@ -4,19 +4,16 @@ and the behaviours of an input-free RNN."""
 import html
 
 import ipywidgets as widgets
-import numpy as np
 
 from ..draw import overview as draw
 from ..draw.sampling import SPECIAL as CHAR_LABELS
 from ..draw.sampling import char_label
 from ..draw.style import new_figure
-from ..dynamics import classify_many, dynamics_weights, start_state
+from ..dynamics import BURN, SHOW_STEPS, behaviour_runs
 from ..vocab import Vocab
 from .nextstep import NextStepTable
 from .view import FigureView
 
-BURN = 1000  # steps of transient before the nudge
-SHOW_STEPS = 1000  # steps after the nudge: drawn, and the window the label is measured over
 GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)  # the behaviours view's grid: 6 x 5 x 4 = 120 frames
 ROTATIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
 # The seed values the view offers, chosen by a search over seeds 0-79 (a script, not kept) so
@@ -174,33 +171,12 @@ def capacity_explorer(H=10, h_max=20):
     return FigureView(fig, update, {"H": slider}, table=table, alt=alt)
 
 
-def behaviour_runs(settings, T=SHOW_STEPS, burn=BURN):
-    """Run the systems dynamics_weights(gain, rotation, seed) of several settings at once, each
-    from start_state(H): `burn` steps (the transient), then the state and a copy nudged by
-    NEARBY along the exponent's start direction run T more steps. The label and the Lyapunov
-    exponent come from those same T steps (dynamics.classify_many, one batched run), so what is
-    drawn is what is measured.
-    Inputs: settings, a list of (gain, rotation, seed); T, burn ints.
-    Returns a list of dicts: label, lyapunov, period, settled, separation (see classify),
-    transient (burn+1, H) the states before the nudge, hs (T+1, 2, H) the two runs after it,
-    dist (T+1,) their distance."""
-    W_hh = np.stack([dynamics_weights(*s) for s in settings])  # (N, H, H)
-    runs = classify_many(W_hh, start_state(W_hh.shape[1]), burn=burn, steps=T, runs=True)
-    keys = ("label", "lyapunov", "period", "settled", "separation", "transient", "hs", "dist")
-    return [{k: r[k] for k in keys} for r in runs]
-
-
-def behaviour_run(gain, rotation, seed, T=SHOW_STEPS, burn=BURN):
-    """behaviour_runs for one setting (gain, rotation, seed); returns its dict."""
-    return behaviour_runs([(gain, rotation, seed)], T, burn)[0]
-
-
 def behaviours_explorer(gain=3.0, rotation=0.0, seed=SEEDS[0]):
     """Sliders for gain, rotation and seed of h_{t+1} = tanh(W_hh h_t): the path (transient,
     then two runs from nearby states), their distance beside d_0 e^(lambda t), and the label,
     all over the same window. Every state of the grid GAINS x ROTATIONS x SEEDS is run up
     front, in one batched run (at rotation 1 one seed serves all). Returns a FigureView; its
-    result is behaviour_run's dict."""
+    result is rnnlib.dynamics.behaviour_run's dict."""
     fig, axes = new_figure(7.0, 3.0, ncols=2)
     art = draw.draw_behaviour(axes, SHOW_STEPS, BURN)
     grid = [(g, r, s) for g in GAINS for r in ROTATIONS for s in SEEDS if r < 1 or s == SEEDS[0]]

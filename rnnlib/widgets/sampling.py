@@ -7,34 +7,11 @@ import numpy as np
 
 from ..draw import sampling as draw
 from ..draw.style import new_figure
-from ..sampling import entropy, next_distribution, read_index, sample, sample_steps
+from ..sampling import after_prompt, entropy, next_distribution, sample, sample_steps
 from .view import FigureView
 
 TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0)
 MONO = "font-family: monospace; white-space: pre-wrap; max-width: 34em"
-
-
-def state_after(params, ix):
-    """Hidden state after reading indices ix (n,) from a zero state: h_n (H,)."""
-    h = np.zeros(params["W_hh"].shape[0])
-    for i in ix:
-        h = read_index(params, h, i)  # h_t
-    return h
-
-
-def after_prompt(params, vocab, prompt):
-    """Where sampling starts after a prompt read from a zero state.
-
-    Inputs: params; vocab; prompt (str, >= 1 character).
-    Returns (h, seed_ix, y): h (H,) the state before the prompt's last character, seed_ix that
-    character's index (the sampler's first input), y (V,) the logits it gives for what follows.
-    """
-    ix = vocab.encode(prompt)
-    if len(ix) == 0:
-        raise ValueError("prompt must hold at least one character, got an empty string")
-    h = state_after(params, ix[:-1])
-    h_last = read_index(params, h, ix[-1])
-    return h, int(ix[-1]), params["W_hy"] @ h_last + params["b_y"]  # y = W_hy h + b_y
 
 
 def _text_html(text, mark=None):

@@ -13,9 +13,10 @@ from ..draw import norms as dn
 from ..draw import unroll as du
 from ..draw.style import MUTED, new_figure
 from ..examples import (
+    CHUNK_TEXT,
     RHOS,
     SETUPS,
-    VOCAB,
+    chunk_example,
     hello_example,
     hello_params,
     radius_run,
@@ -25,7 +26,6 @@ from ..unroll import (
     chunk_starts,
     grad_difference,
     loss_reach,
-    one_hot_inputs,
     unroll_loss_and_grads,
 )
 from .view import FigureView
@@ -243,20 +243,6 @@ def radius_explorer(T=12, H=8):
     )
     alt = "Gradient norm against timestep (log scale): measured markers and the rho^(T-t) line"
     return FigureView(fig, update, {"rho": slider}, table=table, alt=alt)
-
-
-CHUNK_TEXT = "hellohellohello"  # a loss at every step of "hellohelloh..." -> "ellohelloh..."
-
-
-def chunk_example(text=CHUNK_TEXT):
-    """Many-to-many data on a text over [h, e, l, o]: inputs text[:-1], targets text[1:].
-
-    Returns xs (T, 4) one-hot inputs and targets (T,) indices, T = len(text) - 1.
-    """
-    if len(text) < 2 or any(c not in VOCAB for c in text):
-        raise ValueError(f"text must have >= 2 characters from {VOCAB!r}, got {text!r}")
-    ix = [VOCAB.index(c) for c in text]
-    return one_hot_inputs(ix[:-1], len(VOCAB)), np.array(ix[1:])
 
 
 def truncation_explorer(params=None, text=CHUNK_TEXT):

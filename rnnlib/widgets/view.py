@@ -22,6 +22,7 @@ from PIL import Image
 
 from ..draw.style import DPI, SCALE, describe, freeze_layout, readable
 from .frames import MAX_CONTROLS, FrameSwitcher
+from .layout import control_row
 
 PRERENDER_LIMIT = 128  # figure frames rendered ahead of time, at most, per view
 STATE_LIMIT = 256  # states (figure frame + table) computed ahead of time, at most, per view
@@ -108,7 +109,7 @@ class FigureView:
             c.observe(self._on_change, names="value")
             if hasattr(c.style, "description_width"):
                 c.style.description_width = "initial"  # the whole label, never "temperat..."
-        rows = [widgets.HBox(list(self.controls.values()))]
+        rows = [control_row(list(self.controls.values()))]
         if title:
             rows.insert(0, widgets.HTML(f"<b>{title}</b>"))
         body = [self.image] + ([self.html] if table is not None else [])

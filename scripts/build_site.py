@@ -2,12 +2,12 @@
 no kernel, no install and no network (`make site`; issue 12).
 
 Each notebook is executed once with its widget state stored (the views' frames, tables and
-the controls they read), then written twice: NAME.html with the code shown and NAME-present.html with the code
-hidden, for projecting. The JavaScript the pages need (the widget manager, anywidget's frontend,
-require.js, MathJax) is copied into site/vendor/ from pinned npm tarballs, fetched once at build
-time with `npm pack NAME@VERSION` into build/site-cache/ and checked against their pinned sha512
-integrity; the pages load nothing from outside site/. An index page lists the notebooks; a
-licences page lists what ships.
+the controls they read), then written twice: NAME.html with the code shown and NAME-present.html
+with the code hidden, for projecting. The JavaScript the pages need (the widget manager,
+anywidget's frontend, require.js, MathJax) is copied into site/vendor/ from pinned npm
+tarballs, fetched once at build time with `npm pack NAME@VERSION` into build/site-cache/ and
+checked against their pinned sha512 integrity; the pages load nothing from outside site/. An
+index page lists the notebooks; a licences page lists what ships.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python scripts/build_site.py [--out site] [--only 03_hello]
 """

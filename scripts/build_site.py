@@ -2,12 +2,12 @@
 no kernel, no install and no network (`make site`; issue 12).
 
 Each notebook is executed once with its widget state stored (the views' frames, tables and
-jslinks), then written twice: NAME.html with the code shown and NAME-present.html with the code
-hidden, for projecting. The JavaScript the pages need (the widget manager, anywidget's frontend,
-require.js, MathJax) is copied into site/vendor/ from pinned npm tarballs, fetched once at build
-time with `npm pack NAME@VERSION` into build/site-cache/ and checked against their pinned sha512
-integrity; the pages load nothing from outside site/. An index page lists the notebooks; a
-licences page lists what ships.
+the controls they read), then written twice: NAME.html with the code shown and NAME-present.html
+with the code hidden, for projecting. The JavaScript the pages need (the widget manager,
+anywidget's frontend, require.js, MathJax) is copied into site/vendor/ from pinned npm
+tarballs, fetched once at build time with `npm pack NAME@VERSION` into build/site-cache/ and
+checked against their pinned sha512 integrity; the pages load nothing from outside site/. An
+index page lists the notebooks; a licences page lists what ships.
 
     OPENBLAS_NUM_THREADS=1 .venv/bin/python scripts/build_site.py [--out site] [--only 03_hello]
 """
@@ -293,7 +293,7 @@ def execute(name):
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-# A view whose controls are not all jslinked to a FrameSwitcher needs the kernel to answer them.
+# A view whose controls are not all read by a FrameSwitcher needs the kernel to answer them.
 NEEDS_KERNEL = "This view needs a running Python kernel; shown is its state when the notebook ran."
 CONTROL = re.compile(r"Slider|Text|Button|Dropdown|Select|Checkbox|Toggle|Picker|Play|Combobox")
 NOTE = f'<p class="site-static-note"><strong>Static:</strong> {NEEDS_KERNEL}</p>'

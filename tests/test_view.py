@@ -1,8 +1,12 @@
-"""FigureView: frames cached by control state, prerendered along each control, blitted when the
-moving artists are known, and a static PNG left in the saved output."""
+"""The engine: declared views (rnnlib.widgets.spec) made live. Controls made from the grid,
+every state rendered once and switched in the page through one position vector (the controls'
+indices), a ValueError at build time when a view cannot be switched in the page, frames
+blitted when the moving artists are known, and a static PNG left in the saved output."""
 
 import base64
 import io
+import subprocess
+import sys
 
 import ipywidgets as widgets
 import numpy as np
@@ -12,13 +16,16 @@ from matplotlib.image import imread
 from rnnlib.draw import new_figure
 from rnnlib.draw.style import SCALE
 from rnnlib.widgets import FigureView, control_values
-from rnnlib.widgets.view import PRERENDER_LIMIT, STATE_LIMIT, _choices
+from rnnlib.widgets.frames import FrameSwitcher
+from rnnlib.widgets.spec import Control, FigureSpec, TextSpec, build, buttons, int_range, slider
+from rnnlib.widgets.view import PRERENDER_LIMIT, STATE_LIMIT, make_control
 
 X = np.linspace(0.0, 6.0, 50)
 
 
-def sine_view(*, animated=False, prerender=True, n=5, width=2):
-    """A line y = sin(k x) and a bar of height k / n, driven by two sliders k and w."""
+def sine_spec(*, animated=False, n=5, width=2):
+    """A line y = sin(k x) and a bar of height k / n, driven by two sliders k and w; the calls
+    update received are appended to spec.attributes["calls"]."""
     fig, ax = new_figure(4, 2.5)
     (line,) = ax.plot(X, np.sin(X))
     (bar,) = ax.bar([7.0], [0.0])
@@ -33,16 +40,19 @@ def sine_view(*, animated=False, prerender=True, n=5, width=2):
         bar.set_height(k / n)
         return {"k": k, "w": w}
 
-    controls = {"k": widgets.IntSlider(value=1, min=1, max=n), "w": widgets.IntSlider(1, 1, width)}
-    view = FigureView(
+    return FigureSpec(
         fig,
         update,
-        controls,
+        {"k": int_range(1, n, 1, "k"), "w": int_range(1, width, 1, "w")},
         table=lambda values, result: f"<b>k = {result['k']}</b>",
-        prerender=prerender,
-        animated=[line, bar] if animated else None,
+        animated=[line, bar] if animated else [],
+        attributes={"calls": calls},
     )
-    return view, calls
+
+
+def sine_view(*, animated=False, prerender=True, n=5, width=2):
+    view = FigureView(sine_spec(animated=animated, n=n, width=width), prerender=prerender)
+    return view, view.calls
 
 
 def decode(png):
@@ -50,7 +60,7 @@ def decode(png):
 
 
 @pytest.mark.parametrize("animated", [False, True])
-def test_prerender_covers_every_state_when_there_are_few(animated):
+def test_every_state_is_rendered_once(animated):
     view, calls = sine_view(animated=animated, n=5, width=3)
     assert set(view.frames) == {(k, w) for k in range(1, 6) for w in range(1, 4)}
     assert len(calls) == 1 + 15  # the layout draw, then each state once
@@ -58,30 +68,19 @@ def test_prerender_covers_every_state_when_there_are_few(animated):
     assert decode(view.png()).shape[2] == 4
 
 
-def test_prerender_covers_the_states_along_each_control_when_the_grid_is_large():
-    view, calls = sine_view(n=50, width=3)  # 150 states together, 52 along the two controls
-    assert 150 > PRERENDER_LIMIT
-    assert set(view.frames) == {(k, 1) for k in range(1, 51)} | {(1, w) for w in range(1, 4)}
-    assert len(calls) == 1 + 52
-
-
-def test_no_prerender_when_there_would_be_too_many_frames():
-    view, _ = sine_view(n=PRERENDER_LIMIT + 1)
-    assert list(view.frames) == [(1, 1)]
-
-
 @pytest.mark.parametrize("animated", [False, True])
-def test_moving_a_slider_swaps_the_frame_and_the_table(animated):
+def test_moving_a_control_swaps_the_frame_and_the_table(animated):
     view, calls = sine_view(animated=animated, prerender=False)
     first = view.png()
     view.controls["k"].value = 3
     assert view.result == {"k": 3, "w": 1} and view.html.value == "<b>k = 3</b>"
     assert view.png() != first
     n_calls = len(calls)
-    view.controls["k"].value = 1  # back to a cached state: nothing is drawn again
+    view.controls["k"].index = 0  # back to a cached state: nothing is drawn again
     assert view.png() == first and len(calls) == n_calls
-    view.controls["w"].value = 2  # a state off the prerendered axes renders on demand
+    view.controls["w"].value = 2  # a state not yet shown renders on demand
     assert view.result == {"k": 1, "w": 2} and control_values(view.controls) == {"k": 1, "w": 2}
+    assert view.values() == {"k": 1, "w": 2}
 
 
 def test_a_blitted_frame_equals_a_full_render():
@@ -113,6 +112,26 @@ def test_saved_output_holds_the_widget_and_a_static_png():
     assert view.html.value in html
 
 
+@pytest.mark.parametrize(
+    ("control", "kind", "shown"),
+    [
+        (int_range(-2, 3, 0, "k"), widgets.SelectionSlider, ["-2", "-1", "0", "1", "2", "3"]),
+        (slider([0.5, 1.0, 2.0], 1.0, "rho"), widgets.SelectionSlider, ["0.5", "1.0", "2.0"]),
+        (slider([9, 5, 1], 9, "top-k", labels=["all", "5", "1"]), widgets.SelectionSlider, None),
+        (buttons(["ab", "cd"], "cd", "kind"), widgets.ToggleButtons, ["ab", "cd"]),
+    ],
+)
+def test_controls_are_made_from_the_grid_and_read_by_index(control, kind, shown):
+    made = make_control(control)
+    assert type(made) is kind and made.description == control.description
+    assert made.index == control.values.index(control.default)
+    assert made.value == control.default
+    assert list(made.options) == list(zip(control.labels, control.values, strict=True))
+    assert shown is None or list(control.labels) == shown
+    assert made.style.description_width == "initial"
+    assert kind is widgets.ToggleButtons or made.continuous_update
+
+
 def one_control_view(control):
     fig, ax = new_figure(3, 2)
     (line,) = ax.plot(X, np.sin(X))
@@ -122,76 +141,124 @@ def one_control_view(control):
         line.set_ydata(np.sin(k * X))
         return k
 
-    return FigureView(fig, update, {"k": control}, table=lambda values, result: f"k={result}")
+    table = lambda values, result: f"k={result}"  # noqa: E731
+    return build(FigureSpec(fig, update, {"k": control}, table=table, animated=[line]))
 
 
 @pytest.mark.parametrize(
-    ("control", "attr", "offset"),
+    "control",
     [
-        (widgets.IntSlider(value=2, min=1, max=4), "value", 1),
-        (widgets.IntSlider(value=0, min=-2, max=3), "value", -2),
-        (widgets.SelectionSlider(options=[0.5, 1.0, 2.0], value=1.0), "index", 0),
+        int_range(1, 4, 2, "k"),
+        int_range(-2, 3, 0, "k"),
+        slider([0.5, 1.0, 2.0], 1.0, "k"),
+        buttons([1, 2, 3], 3, "k"),
     ],
 )
-def test_one_prerendered_control_switches_frames_in_the_page(control, attr, offset):
+def test_one_control_switches_frames_in_the_page(control):
     view = one_control_view(control)
     sw = view.switcher
-    keys = [(v,) for v in _choices(control)]  # frame keys in the control's order
+    keys = [(v,) for v in control.values]  # frame keys in the control's order
     assert sw.frames == [view.frames[k][0] for k in keys]  # every frame is already in the page
     assert sw.tables == [view.frames[k][1] for k in keys]
-    assert (sw.counts, sw.offsets, sw.figure_axes) == ([len(keys)], [offset], [0])
-    assert sw.i0 == getattr(control, attr)  # linked in the page: starts where the control is
+    assert (sw.counts, sw.figure_axes) == ([len(keys)], [0])
+    assert sw.controls == [view.controls["k"]]  # the page reads the control's index itself
     assert (sw.width, sw.height) == tuple(int(n[:-2]) for n in png_size(view.png()))
     assert sw.scale == SCALE and len(sw.labels) == len(keys)
     assert sw.labels[0] == view.label({"k": keys[0][0]})  # each state's accessible name
     assert view.widget.children[-1] is sw  # what is shown
 
 
-def test_each_control_is_jslinked_to_a_switcher_trait():
+def test_the_position_vector_is_the_controls_in_the_page():
+    """The switcher's state refers to each control by its model id, in the grid's order: the
+    page resolves them and reads each one's index (no per-control traits, no links)."""
     view, _ = sine_view(n=4, width=2)
-    ours = {(lk.source[0], lk.source[1], lk.target[0], lk.target[1]) for lk in view.links}
-    k, w = view.controls["k"], view.controls["w"]
     sw = view.switcher
-    assert ours == {(k, "value", sw, "i0"), (w, "value", sw, "i1")}
+    state = sw.get_state()
+    ids = [f"IPY_MODEL_{view.controls[n].model_id}" for n in ("k", "w")]
+    assert state["controls"] == ids
+    assert not [t for t in sw.trait_names() if t.startswith("i") and t[1:].isdigit()]
+    assert "change:index" in sw._esm and "get_model" in sw._esm
 
 
-@pytest.mark.parametrize(
-    "control",
-    [
-        widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.5),  # a float value: no index
-        widgets.IntSlider(value=2, min=0, max=10, step=2),  # values are not indices
-        widgets.IntSlider(value=2, min=0, max=PRERENDER_LIMIT + 5),  # too many frames
-    ],
-)
-def test_other_controls_fetch_frames_from_the_kernel(control):
-    view = one_control_view(control)
-    assert view.switcher is None
-    assert view.image in view.widget.children[-1].children
-    assert (view.image.layout.width, view.image.layout.height) == png_size(view.png())
-
-
-def test_two_prerendered_controls_switch_frames_in_the_page_row_major():
+def test_two_controls_switch_frames_in_the_page_row_major():
     view, _ = sine_view(n=4, width=2)
     sw = view.switcher
     keys = [(k, w) for k in range(1, 5) for w in (1, 2)]  # the first control varies slowest
     assert sw.frames == [view.frames[key][0] for key in keys]
     assert sw.tables == [view.frames[key][1] for key in keys]
-    assert (sw.counts, sw.offsets, sw.figure_axes) == ([4, 2], [1, 1], [0, 1])
+    assert (sw.counts, sw.figure_axes) == ([4, 2], [0, 1])
     view.controls["k"].value = 3  # the kernel follows a change
     assert view.result == {"k": 3, "w": 1} and view.png() == view.frames[(3, 1)][0]
+    view.controls["w"].index = 1
+    assert view.result == {"k": 3, "w": 2} and view.png() == view.frames[(3, 2)][0]
 
 
-def test_two_controls_with_a_large_grid_fetch_frames_from_the_kernel():
-    view, _ = sine_view(n=70, width=2)  # 140 frames
-    assert view.switcher is None and view.image in view.widget.children[-1].children
+def test_too_many_frames_is_an_error_naming_the_view():
+    spec = sine_spec(n=PRERENDER_LIMIT + 1, width=1)
+    spec.title = "sines"
+    with pytest.raises(ValueError, match=rf"view 'sines': {PRERENDER_LIMIT + 1} figure frames"):
+        FigureView(spec)
+
+
+def test_too_many_states_is_an_error_naming_the_view():
+    n_seeds = STATE_LIMIT // 4 + 1  # 4 frames, but more states than STATE_LIMIT
+    with pytest.raises(ValueError, match=rf"{4 * n_seeds} states, more than the {STATE_LIMIT}"):
+        text_view(n_seeds=n_seeds)
+
+
+def test_too_large_a_grid_renders_in_the_kernel_only_when_asked():
+    view, calls = sine_view(n=PRERENDER_LIMIT + 1, width=1, prerender=False)
+    assert view.switcher is None and len(calls) == 2  # the layout draw, the default frame
+    assert view.image in view.widget.children[-1].children
+    assert (view.image.layout.width, view.image.layout.height) == png_size(view.png())
+
+
+def blit_view(update_changes):
+    """A blitted view whose update moves the line and then calls update_changes(ax, k)."""
+    fig, ax = new_figure(3, 2)
+    (line,) = ax.plot(X, np.sin(X))
+    ax.set_ylim(-1.1, 1.1)
+    ax.set_title("fixed")
+
+    def update(k):
+        line.set_ydata(np.sin(k * X))
+        update_changes(ax, k)
+        return k
+
+    return FigureSpec(fig, update, {"k": int_range(1, 3, 1, "k")}, animated=[line], alt="sines")
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        (lambda ax, k: ax.title.set_text(f"k = {k}"), r"changed Text\(.*not declared animated"),
+        (
+            lambda ax, k: ax.spines["left"].set_color("red") if k == 2 else None,
+            "changed <matplotlib.spines",
+        ),
+        (lambda ax, k: ax.plot([0, 1], [0, k]) if k == 2 else None, "added or removed artists"),
+        (lambda ax, k: ax.set_ylim(-k, k), "moved an axes' view limits"),
+    ],
+)
+def test_an_update_changing_an_undeclared_artist_is_an_error(changes, reason):
+    with pytest.raises(ValueError, match=rf"view 'sines': update\(\{{'k': \d\}}\) {reason}"):
+        FigureView(blit_view(changes))
+
+
+def test_an_update_changing_only_animated_artists_is_accepted():
+    view = FigureView(blit_view(lambda ax, k: None))
+    assert len(view.switcher.frames) == 3
 
 
 def test_the_page_side_is_shipped_with_the_package():
-    from rnnlib.widgets.frames import FrameSwitcher
-
     esm = FrameSwitcher._esm
     assert "export default" in esm and "createImageBitmap" in esm
-    assert "`i${k}`" in esm
+    assert "widget_manager.get_model" in esm
+
+
+def test_the_switcher_takes_one_selection_control_per_axis():
+    with pytest.raises(ValueError, match=r"controls must be 2 selection widgets"):
+        FrameSwitcher(counts=[2, 3], controls=[widgets.IntSlider()])
 
 
 def png_size(png):
@@ -211,17 +278,16 @@ def text_view(n_seeds, n_k=4):
         line.set_ydata(np.sin(k * X))
         return {"k": k, "seed": seed}
 
-    controls = {
-        "k": widgets.IntSlider(value=1, min=1, max=n_k),
-        "seed": widgets.IntSlider(value=0, min=0, max=n_seeds - 1),
-    }
-    return FigureView(
-        fig,
-        update,
-        controls,
-        table=lambda values, r: f"k={r['k']} seed={r['seed']}",
-        figure_controls=["k"],
-        animated=[line],
+    controls = {"k": int_range(1, n_k, 1, "k"), "seed": int_range(0, n_seeds - 1, 0, "seed")}
+    return build(
+        FigureSpec(
+            fig,
+            update,
+            controls,
+            table=lambda values, r: f"k={r['k']} seed={r['seed']}",
+            figure_controls=["k"],
+            animated=[line],
+        )
     )
 
 
@@ -245,15 +311,50 @@ def test_the_page_reads_frames_over_the_figure_controls_only():
     assert view.result == {"k": 1, "seed": 2} and view.png() is view.frames[(1, 0)][0]
 
 
-def test_too_many_table_states_fall_back_to_the_states_along_each_control():
-    n_seeds = STATE_LIMIT // 4 + 1  # 4 frames, but more states than STATE_LIMIT
-    view = text_view(n_seeds=n_seeds)
-    assert len(view.frames) == 4 + n_seeds - 1 and view.switcher is None
-
-
 @pytest.mark.parametrize("names", [["k", "w"], [], ["seed", "x"]])
 def test_figure_controls_must_name_some_of_the_controls(names):
     fig, _ = new_figure(3, 2)
-    controls = {"k": widgets.IntSlider(1, 1, 3), "seed": widgets.IntSlider(0, 0, 2)}
+    controls = {"k": int_range(1, 3, 1, "k"), "seed": int_range(0, 2, 0, "seed")}
+    spec = FigureSpec(fig, lambda k, seed: None, controls, figure_controls=names)
     with pytest.raises(ValueError, match=r"figure_controls must name some of the controls"):
-        FigureView(fig, lambda k, seed: None, controls, figure_controls=names)
+        FigureView(spec)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: slider([], None, "k"), r"control 'k' needs at least one value"),
+        (lambda: slider([1, 2], 3, "k"), r"control 'k': 3 is not one of its values \[1, 2\]"),
+        (lambda: slider([1, 2], 1, "k", labels=["a"]), r"one label per value \(2\), got 1"),
+        (lambda: Control((1,), 1, "k", kind="dial"), r"kind must be one of .*got 'dial'"),
+    ],
+)
+def test_a_bad_control_declaration_is_an_error(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_build_takes_declarations_only():
+    with pytest.raises(ValueError, match=r"FigureSpec or a TextSpec, got dict"):
+        build({})
+
+
+def test_a_text_view_answers_in_the_kernel():
+    spec = TextSpec("ab", "text", lambda t: ({"n": len(t)}, f"<p>{t}</p>"), "<box>")
+    view = build(spec)
+    assert view.result == {"n": 2} and view.html.value == "<p>ab</p>"
+    view.controls["text"].value = "abc"
+    assert view.result == {"n": 3} and view.html.text == "abc"
+    assert view._repr_mimebundle_()["text/plain"] == "<box>"
+
+
+def test_view_modules_import_no_ipywidgets():
+    """Only the engine uses ipywidgets: the view modules declare their views with spec."""
+    code = (
+        "import sys\n"
+        "import rnnlib.widgets.overview, rnnlib.widgets.unroll, rnnlib.widgets.hello\n"
+        "import rnnlib.widgets.sampling, rnnlib.widgets.units\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('ipywidgets', 'anywidget')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -82,7 +82,7 @@ def test_step_explorer_prerenders_every_step(hello_model):
     params, vocab = hello_model
     view = ws.step_explorer(params, vocab, "h", 5)
     assert len(view.frames) == 5
-    assert view.controls["step"].min == 1 and view.controls["step"].max == 5
+    assert view.grid["step"].values == (1, 2, 3, 4, 5)
     assert view.controls["step"].value == 2  # starts half way, so ArrowRight moves it
 
 
@@ -236,7 +236,7 @@ def test_training_explorer_each_snapshot(history, snapshot):
     marker = view.animated[0]
     assert list(marker.get_xdata()) == [snapshot] and list(marker.get_ydata()) == [r["loss"]]
     assert r["text"] in view.html.value and f"{r['loss']:.3f}" in view.html.value
-    assert view.controls["snapshot"].options == (0, 100, 300)
+    assert view.grid["snapshot"].values == (0, 100, 300)
     assert view._defaults["snapshot"] == 100  # starts in the middle
 
 

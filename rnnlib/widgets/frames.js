@@ -1,6 +1,8 @@
 // The page side of rnnlib.widgets.frames.FrameSwitcher: every frame and table of a view, held
-// in the page and switched there. The controls' positions arrive through traits i0, i1, ...
-// that are jslinked to the controls, so a press never waits for the kernel. Frames carry
+// in the page and switched there. The `controls` trait holds a reference to each control
+// ("IPY_MODEL_<id>"); each is resolved through the widget manager and its `index` (the position
+// along that axis of the grid) is read and listened to here, so a press never waits for the
+// kernel and a view may have any number of controls. Frames carry
 // `scale` image pixels per CSS pixel and are drawn on a canvas of fixed CSS size: a swap loads
 // nothing and moves nothing on the page (no layout, so the browser repaints only the canvas).
 // A frame is decoded into an ImageBitmap when it is first needed (the shown one, then its
@@ -8,9 +10,16 @@
 // shown dropped first: a view of hundreds of 2x frames stays within a bounded memory.
 const CACHE = 48;
 
-function render({ model, el }) {
+const PREFIX = "IPY_MODEL_"; // how a widget reference arrives (ipywidgets' widget_serialization)
+
+const modelId = (ref) => {
+  if (typeof ref !== "string" || !ref.startsWith(PREFIX))
+    throw new Error(`rnnlib frames: a control must arrive as ${PREFIX}<id>, got ${ref}`);
+  return ref.slice(PREFIX.length);
+};
+
+async function render({ model, el }) {
   const counts = model.get("counts");
-  const offsets = model.get("offsets");
   const figureAxes = model.get("figure_axes");
   const allAxes = counts.map((_, k) => k);
   const width = model.get("width");
@@ -22,7 +31,6 @@ function render({ model, el }) {
 
   el.classList.add("rnnlib-frames");
   el.dataset.counts = counts.join(" "); // the grid, for tests that check which frame is shown
-  el.dataset.offsets = offsets.join(" ");
   el.dataset.figureAxes = figureAxes.join(" ");
   const row = document.createElement("div"); // el's own style belongs to its ipywidgets Layout
   // the table beside the figure when the output is wide enough, below it when not
@@ -46,8 +54,12 @@ function render({ model, el }) {
   table.setAttribute("aria-live", "polite");
   if (tables.length) row.append(table);
 
-  // Position k of the grid is the control's value (or index) minus its offset.
-  const position = (k) => model.get(`i${k}`) - offsets[k];
+  // Position k of the grid is the index of control k (a selection slider or toggle buttons).
+  const refs = model.get("controls");
+  const controls = await Promise.all(
+    refs.map((ref) => model.widget_manager.get_model(modelId(ref))),
+  );
+  const position = (k) => controls[k].get("index");
   const flatOf = (axes, pos) => axes.reduce((f, k) => f * counts[k] + pos[k], 0);
   const flat = (axes) => flatOf(axes, allAxes.map(position));
   const ctx = canvas.getContext("2d");
@@ -127,11 +139,10 @@ function render({ model, el }) {
     neighbours().forEach((i) => decode(i));
   };
   show();
-  const events = allAxes.map((k) => `change:i${k}`).join(" ");
-  model.on(events, show);
+  controls.forEach((c) => c.on("change:index", show));
   return () => {
     alive = false;
-    model.off(events, show);
+    controls.forEach((c) => c.off("change:index", show));
     bitmaps.forEach((b) => b.close());
     bitmaps.clear();
   };

@@ -1,11 +1,9 @@
 """Interactive views of the "hello" example: step through time, replay training."""
 
-import ipywidgets as widgets
-
 from ..draw import hello as draw
 from ..draw.style import REFERENCE
 from ..hello import CHARS, INPUTS, TARGETS, argmax_label, argmax_text, run
-from .view import FigureView
+from .spec import FigureSpec, build, buttons, int_range, slider
 
 
 def _cells(values, fmt="{:.2f}", mark=None):
@@ -45,7 +43,7 @@ def timestep_explorer(models):
     """Step through the example one timestep at a time, for one or more sets of weights.
 
     Inputs: models, a dict name -> params (e.g. {"lecture": ..., "trained": ...}).
-    Controls: model (ToggleButtons), step (IntSlider 1..T). Every state is prerendered.
+    Controls: model (buttons), step (a slider 1..T). Every state is prerendered.
     view.result: dict(model, step, run (rnnlib.hello.run's dict), p (V,) = p_t, p_target).
     """
     if not models:
@@ -65,11 +63,11 @@ def timestep_explorer(models):
 
     moving = draw.dynamic_artists(net) + list(bars["bars"]) + bars["labels"] + [bars["title"]]
     controls = {
-        "model": widgets.ToggleButtons(options=list(models), description="weights"),
-        "step": widgets.IntSlider(min=1, max=len(INPUTS), value=1, description="timestep t"),
+        "model": buttons(models, next(iter(models)), "weights"),
+        "step": int_range(1, len(INPUTS), 1, "timestep t"),
     }
     alt = "The hello net at one timestep: its hidden state, logits and the softmax bars"
-    return FigureView(fig, update, controls, table=step_table, animated=moving, alt=alt)
+    return build(FigureSpec(fig, update, controls, step_table, moving, alt=alt))
 
 
 def replay_table(values, res):
@@ -90,7 +88,7 @@ def training_replay(result, iterations, start=None):
     Inputs: result, a TrainResult with snapshots at (at least) `iterations`; iterations, a
     sorted list of at most ~40 iteration numbers (frames are prerendered); start, the stop
     shown first (None: the first stop at which every argmax is its target, alone).
-    Control: iteration (SelectionSlider). view.result: dict(iteration, run, loss).
+    Control: iteration (a slider). view.result: dict(iteration, run, loss).
     """
     missing = [i for i in iterations if i not in result.snapshots]
     if missing:
@@ -122,7 +120,6 @@ def training_replay(result, iterations, start=None):
     elif start not in runs:
         raise ValueError(f"start {start!r} is not one of the iterations {list(iterations)}")
     moving = draw.dynamic_artists(net) + [marker] + list(bars)
-    slider = widgets.SelectionSlider(options=list(iterations), value=start, description="iteration")
     alt = "The hello net after some training updates, with the loss curve and p(target) per step"
-    controls = {"iteration": slider}
-    return FigureView(fig, update, controls, table=replay_table, animated=moving, alt=alt)
+    controls = {"iteration": slider(iterations, start, "iteration")}
+    return build(FigureSpec(fig, update, controls, replay_table, moving, alt=alt))

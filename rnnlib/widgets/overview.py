@@ -3,16 +3,13 @@ and the behaviours of an input-free RNN."""
 
 import html
 
-import ipywidgets as widgets
-
 from ..draw import overview as draw
 from ..draw.sampling import SPECIAL as CHAR_LABELS
 from ..draw.sampling import char_label
 from ..draw.style import new_figure
 from ..dynamics import BURN, SHOW_STEPS, behaviour_runs
 from ..vocab import Vocab
-from .nextstep import NextStepTable
-from .view import FigureView
+from .spec import FigureSpec, TextSpec, build, buttons, int_range, slider
 
 GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)  # the behaviours view's grid: 6 x 5 x 4 = 120 frames
 ROTATIONS = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -73,10 +70,9 @@ def process_explorer(kind="many-to-many"):
             ]
         )
 
-    kinds = widgets.ToggleButtons(options=list(draw.EXAMPLES), value=kind, description="shape")
-    kinds.style.button_width = "auto"  # each button as wide as its label
+    kinds = buttons(draw.EXAMPLES, kind, "shape")
     alt = "A sequence shape: which steps read an input x, carry a hidden state h, emit an output y"
-    return FigureView(fig, update, {"kind": kinds}, table=table, alt=alt)
+    return build(FigureSpec(fig, update, {"kind": kinds}, table=table, alt=alt))
 
 
 def next_step_pairs(text):
@@ -93,51 +89,30 @@ SHORT_TEXT = "<i>type at least two characters</i>"
 NEXT_STEP_TABLE = TABLE + ";font-family:monospace"  # an "l" with a tail, never read as "I"
 
 
-class TextView:
-    """A text box driving an HTML table (no figure), built in the page as you type (so it works
-    without a kernel too). Attributes: controls, html (a NextStepTable; its value is the table's
-    HTML), result, widget."""
-
-    def __init__(self, text):
-        self.controls = {
-            "text": widgets.Text(value=text, description="text", continuous_update=True)
-        }
-        self.html = NextStepTable(
-            text=text, table_style=NEXT_STEP_TABLE, short=SHORT_TEXT, labels=CHAR_LABELS
-        )
-        self.widget = widgets.VBox([self.controls["text"], self.html])
-        self.link = widgets.jslink((self.controls["text"], "value"), (self.html, "text"))
-        self.controls["text"].observe(lambda _: self._show(), names="value")
-        self._show()
-
-    def _show(self):
-        text = self.controls["text"].value
-        self.html.text = text  # the page has it through the jslink; set for the kernel's side
-        inputs, targets = next_step_pairs(text)
-        self.result = {"inputs": inputs, "targets": targets}
-        if not inputs:
-            self.html.value = SHORT_TEXT
-            return
-        vocab = Vocab(text, order="given")  # characters in order of first appearance
-        self.result["vocab"] = vocab.chars
-        shown = [[char_label(c) for c in chars] for chars in (inputs, targets)]  # blanks visible
-        self.html.value = _table(
-            [["t", *range(1, len(inputs) + 1)]]
-            + [["input x_t", *shown[0]], ["target", *shown[1]]]
-            + [["input index", *vocab.encode(inputs)], ["target index", *vocab.encode(targets)]],
-            NEXT_STEP_TABLE,
-        )
-
-    def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        bundle["text/html"] = self.html.value
-        bundle["text/plain"] = "<text box: next-step targets>"
-        return bundle
+def next_step_table(text):
+    """What 01's text box shows for text: (result, HTML). result holds inputs and targets
+    (next_step_pairs) and, for two or more characters, vocab (characters in order of first
+    appearance); the HTML numbers the steps from 1 and shows blanks by name."""
+    inputs, targets = next_step_pairs(text)
+    result = {"inputs": inputs, "targets": targets}
+    if not inputs:
+        return result, SHORT_TEXT
+    vocab = Vocab(text, order="given")  # characters in order of first appearance
+    result["vocab"] = vocab.chars
+    shown = [[char_label(c) for c in chars] for chars in (inputs, targets)]  # blanks visible
+    rows = [["t", *range(1, len(inputs) + 1)]]
+    rows += [["input x_t", *shown[0]], ["target", *shown[1]]]
+    rows += [["input index", *vocab.encode(inputs)], ["target index", *vocab.encode(targets)]]
+    return result, _table(rows, NEXT_STEP_TABLE)
 
 
 def next_step_view(text="hello"):
-    """A text box; the table below it shows inputs and targets (the input advanced by one)."""
-    return TextView(text)
+    """A text box; the table below it shows inputs and targets (the input advanced by one),
+    built in the page as you type (so it works without a kernel too). Returns a TextView;
+    view.result is next_step_table's result, view.html.value its HTML."""
+    page = {"table_style": NEXT_STEP_TABLE, "short": SHORT_TEXT, "labels": CHAR_LABELS}
+    plain = "<text box: next-step targets>"
+    return build(TextSpec(text, "text", next_step_table, plain, page))
 
 
 def capacity_explorer(H=10, h_max=20):
@@ -166,9 +141,9 @@ def capacity_explorer(H=10, h_max=20):
             ]
         )
 
-    slider = widgets.IntSlider(value=H, min=1, max=h_max, description="H units")
+    controls = {"H": int_range(1, h_max, H, "H units")}
     alt = "2^H activity vectors grow far faster than H^2 weights (log scale), marked at H"
-    return FigureView(fig, update, {"H": slider}, table=table, alt=alt)
+    return build(FigureSpec(fig, update, controls, table=table, alt=alt))
 
 
 def behaviours_explorer(gain=3.0, rotation=0.0, seed=SEEDS[0]):
@@ -199,13 +174,11 @@ def behaviours_explorer(gain=3.0, rotation=0.0, seed=SEEDS[0]):
             rows.append(["seed", "no effect: at rotation 1, W_hh = gain R has no random part"])
         return _table([["quantity", "value"]] + rows)
 
-    controls = {  # selection sliders: every state can sit in the page (see FigureView)
-        "gain": widgets.SelectionSlider(options=GAINS, value=gain, description="gain"),
-        "rotation": widgets.SelectionSlider(
-            options=ROTATIONS, value=rotation, description="rotation"
-        ),
-        "seed": widgets.SelectionSlider(options=SEEDS, value=seed, description="seed"),
+    controls = {
+        "gain": slider(GAINS, gain, "gain"),
+        "rotation": slider(ROTATIONS, rotation, "rotation"),
+        "seed": slider(SEEDS, seed, "seed"),
     }
     moving = [*art["path"], art["dist"], art["rate"], art["title"]]
     alt = "An input-free RNN: the path of two hidden units, and the distance of two nearby runs"
-    return FigureView(fig, update, controls, table=table, animated=moving, alt=alt)
+    return build(FigureSpec(fig, update, controls, table=table, animated=moving, alt=alt))

@@ -2,13 +2,13 @@
 
 import html
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..draw import sampling as draw
 from ..draw.style import new_figure
 from ..sampling import after_prompt, entropy, next_distribution, sample, sample_steps
-from .view import FigureView
+from .spec import FigureSpec, build, int_range, slider
+from .spec import progress_bar as progress_bar  # made by the engine; notebook 04 calls it here
 
 TEMPERATURES = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 5.0)
 MONO = "font-family: monospace; white-space: pre-wrap; max-width: 34em"
@@ -64,14 +64,11 @@ def step_explorer(params, vocab, seed_char, n=8, *, temperature=1.0, rng=0, prer
             f"<p>text so far:</p>{_text_html(result['text'], mark=len(result['text']) - 1)}"
         )
 
-    slider = widgets.IntSlider(value=max(1, n // 2), min=1, max=n, description="step")
+    controls = {"step": int_range(1, n, max(1, n // 2), "step")}
     animated = chain["animated"] + list(bars)
     alt = "The sampler unrolled up to a step: each drawn character fed back as the next input"
-    view = FigureView(
-        fig, update, {"step": slider}, table=table, prerender=prerender, animated=animated, alt=alt
-    )
-    view.steps = steps
-    return view
+    spec = FigureSpec(fig, update, controls, table, animated, alt=alt, attributes={"steps": steps})
+    return build(spec, prerender=prerender)
 
 
 def top_k_options(V):
@@ -136,39 +133,22 @@ def temperature_explorer(
             f"{_text_html(prompt + result['text'])}"
         )
 
+    labels, values = zip(*ks, strict=True)
     controls = {
-        "temperature": widgets.SelectionSlider(
-            options=list(temperatures), value=1.0, description="temperature"
-        ),
-        "top_k": widgets.SelectionSlider(options=ks, value=V, description="top-k"),
-        "seed": widgets.IntSlider(value=0, min=0, max=seeds - 1, description="seed"),
+        "temperature": slider(temperatures, 1.0, "temperature"),
+        "top_k": slider(values, V, "top-k", labels=labels),
+        "seed": int_range(0, seeds - 1, 0, "seed"),
     }
-    animated = [*bars, line, marker, *ceiling]
-    return FigureView(
+    spec = FigureSpec(
         fig,
         update,
         controls,
         table=table,
-        prerender=prerender,
-        animated=animated,
+        animated=[*bars, line, marker, *ceiling],
         figure_controls=["temperature", "top_k"],  # the seed changes only the sample
         alt="The next-character distribution after the prompt, and its entropy against temperature",
     )
-
-
-def progress_bar(n_iters, description="training"):
-    """An IntProgress bar and a train() callback that moves it and shows the smoothed loss.
-
-    Returns (bar, callback); pass callback to rnnlib.train.
-    """
-    bar = widgets.IntProgress(value=0, min=0, max=n_iters, description=description)
-    label = widgets.Label("")
-
-    def callback(info):
-        bar.value = info.iteration
-        label.value = f"iteration {info.iteration}, loss {info.smooth_loss_per_char:.3f} nats/char"
-
-    return widgets.HBox([bar, label]), callback
+    return build(spec, prerender=prerender)
 
 
 def training_explorer(
@@ -209,11 +189,6 @@ def training_explorer(
             f"nats/char):</p>{_text_html(result['text'])}"
         )
 
-    slider = widgets.SelectionSlider(
-        options=list(texts), value=list(texts)[len(texts) // 2], description="iteration"
-    )
-    controls = {"snapshot": slider}
+    controls = {"snapshot": slider(texts, list(texts)[len(texts) // 2], "iteration")}
     alt = "Held-out and training loss per character against iteration, marked at one snapshot"
-    return FigureView(
-        fig, update, controls, table=table, prerender=prerender, animated=[marker], alt=alt
-    )
+    return build(FigureSpec(fig, update, controls, table, [marker], alt=alt), prerender=prerender)

@@ -1,11 +1,9 @@
 """A view inside the hidden units: pick a unit, see what it correlates with and where it fires."""
 
-import ipywidgets as widgets
-
 from ..draw import units as draw
 from ..draw.style import new_figure
 from ..units import FEATURES, best_units, check_unit, correlations, hidden_states, text_features
-from .view import FigureView
+from .spec import FigureSpec, build, int_range
 
 
 def units_explorer(params, vocab, text, *, shown=480, unit=None):
@@ -43,11 +41,8 @@ def units_explorer(params, vocab, text, *, shown=480, unit=None):
             + draw.activation_html(passage, acts)
         )
 
-    slider = widgets.IntSlider(value=unit, min=0, max=H - 1, description="unit")
     alt = "One hidden unit's correlation with properties of the text, and where it is active"
-    view = FigureView(
-        fig, update, {"unit": slider}, table=table, animated=[*art[0], *art[1], title], alt=alt
-    )
-    view.best = best
-    view.states, view.features, view.corr = hs, features, corr
-    return view
+    seen = {"best": best, "states": hs, "features": features, "corr": corr}
+    controls = {"unit": int_range(0, H - 1, unit, "unit")}
+    animated = [*art[0], *art[1], title]
+    return build(FigureSpec(fig, update, controls, table, animated, alt=alt, attributes=seen))

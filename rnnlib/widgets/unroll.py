@@ -6,7 +6,6 @@ The small examples the views run (on the lecture's vocabulary [h, e, l, o]) are 
 functions in rnnlib.examples, so tests and notebook cells can compute the numbers the views show.
 """
 
-import ipywidgets as widgets
 import numpy as np
 
 from ..draw import norms as dn
@@ -28,7 +27,7 @@ from ..unroll import (
     loss_reach,
     unroll_loss_and_grads,
 )
-from .view import FigureView
+from .spec import FigureSpec, build, buttons, int_range, slider
 
 
 def _html(header, rows):
@@ -94,10 +93,10 @@ def forward_explorer(params=None, kind="many-to-many"):
             rows.append([s + 1, x, h, y])
         return _html(["t", "x_t", "h_t", "y_t (h, e, l, o)"], rows)
 
-    slider = widgets.IntSlider(value=ex["T"] - 1, min=0, max=ex["T"], description="step t")
+    controls = {"t": int_range(0, ex["T"], ex["T"] - 1, "step t")}
     alt = "The unrolled RNN with the states computed so far filled in, up to step t"
     title = "forward pass, step by step"
-    return FigureView(fig, update, {"t": slider}, table=table, title=title, alt=alt)
+    return build(FigureSpec(fig, update, controls, table=table, title=title, alt=alt))
 
 
 def setups_explorer(params=None):
@@ -142,9 +141,9 @@ def setups_explorer(params=None):
         rows.append(["", "L = sum", f"{result['loss']:.4f}"])
         return _html(["t", "target", "L_t"], rows)
 
-    buttons = widgets.ToggleButtons(options=list(SETUPS), value="many-to-many", description="shape")
+    controls = {"kind": buttons(SETUPS, "many-to-many", "shape")}
     alt = "The unrolled RNN for one sequence shape, with its inputs, states and losses"
-    return FigureView(fig, update, {"kind": buttons}, table=table, alt=alt)
+    return build(FigureSpec(fig, update, controls, table=table, alt=alt))
 
 
 def backward_explorer(params=None, kind="many-to-many"):
@@ -191,10 +190,10 @@ def backward_explorer(params=None, kind="many-to-many"):
             rows.insert(0, [0, f"{h0_norm:.4f}", ""])
         return _html(["t", "||dL/dh_t||", "||dW_hh part||"], rows)
 
-    slider = widgets.IntSlider(value=T // 2, min=0, max=T, description="steps back")
+    controls = {"n": int_range(0, T, T // 2, "steps back")}
     alt = "The backward pass: the states it has reached, and the gradient norm at each step"
     title = "backward pass, step by step"
-    return FigureView(fig, update, {"n": slider}, table=table, title=title, alt=alt)
+    return build(FigureSpec(fig, update, controls, table=table, title=title, alt=alt))
 
 
 def radius_explorer(T=12, H=8):
@@ -238,11 +237,9 @@ def radius_explorer(T=12, H=8):
         ]
         return _html(["rho = " + f"{values['rho']:.1f}", ""], rows)
 
-    slider = widgets.SelectionSlider(
-        options=[(f"{r:.1f}", r) for r in RHOS], value=1.0, description="rho"
-    )
+    controls = {"rho": slider(RHOS, 1.0, "rho", labels=[f"{r:.1f}" for r in RHOS])}
     alt = "Gradient norm against timestep (log scale): measured markers and the rho^(T-t) line"
-    return FigureView(fig, update, {"rho": slider}, table=table, alt=alt)
+    return build(FigureSpec(fig, update, controls, table=table, alt=alt))
 
 
 def truncation_explorer(params=None, text=CHUNK_TEXT):
@@ -317,15 +314,15 @@ def truncation_explorer(params=None, text=CHUNK_TEXT):
         ]
         return _html(["k = " + str(values["k"]), ""], rows)
 
-    slider = widgets.IntSlider(value=5, min=1, max=T, description="k")
     moving = [art["image"], *art["vlines"], *art["hlines"], *bars, label]  # blitted per frame
-    return FigureView(
+    spec = FigureSpec(
         fig,
         update,
-        {"k": slider},
+        {"k": int_range(1, T, 5, "k")},
         table=table,
         alt="Which loss term's gradient reaches which hidden state under chunks of k steps, and "
         "the relative error against full BPTT for every k",
         title="truncated BPTT in chunks of k",
         animated=moving,
     )
+    return build(spec)

@@ -1,14 +1,16 @@
-"""FigureView: a figure built once, redrawn by updating its artists, shown as cached PNG frames.
+"""The engine: declared views (rnnlib.widgets.spec) made live with ipywidgets, every state
+rendered once and switched in the page.
 
 Why frames: a slider press must answer at once. Rendering a figure costs tens of milliseconds,
-showing a frame the page already holds costs about one. So each distinct state of the controls is
-rendered once, ahead of time when the states are few enough, and when every state is ready the
-page holds all the frames (FrameSwitcher) and a press only draws another one, without the kernel.
-Otherwise the kernel sends the cached frame. Tables are HTML beside the figure, far cheaper than
-text drawn in matplotlib. When the view is told which artists move, a frame is blitted: the
-static rest of the figure is drawn once as a background, and each frame copies it back and draws
-only the moving artists (axes, ticks and text are most of a full draw's cost).
-PIL comes with matplotlib, which uses it to write PNGs.
+showing a frame the page already holds costs about one. So every state of a view's grid is
+rendered when the view is built, and the page holds all the frames (FrameSwitcher) and switches
+them itself, without the kernel; the kernel follows each change too (result, png(), html). A view
+that cannot be switched in the page (too many states, an update that changes an artist it did
+not declare) is an error at build time, never a silent fallback. Tables are HTML beside the
+figure, far cheaper than text drawn in matplotlib. When the view names the artists that move, a
+frame is blitted: the static rest of the figure is drawn once as a background, and each frame
+copies it back and draws only the moving artists (axes, ticks and text are most of a full
+draw's cost). PIL comes with matplotlib, which uses it to write PNGs.
 """
 
 import base64
@@ -21,16 +23,13 @@ import ipywidgets as widgets
 from PIL import Image
 
 from ..draw.style import DPI, SCALE, describe, freeze_layout, readable
-from .frames import MAX_CONTROLS, FrameSwitcher
+from .frames import FrameSwitcher
 from .layout import control_row
+from .nextstep import NextStepTable
+from .spec import FigureSpec, TextSpec
 
-PRERENDER_LIMIT = 128  # figure frames rendered ahead of time, at most, per view
-STATE_LIMIT = 256  # states (figure frame + table) computed ahead of time, at most, per view
-
-
-def _shown(value):
-    """A control value as the label shows it (a top-k pair as its label)."""
-    return value[0] if isinstance(value, tuple) else value
+PRERENDER_LIMIT = 128  # figure frames per view, at most (the page holds them all)
+STATE_LIMIT = 256  # states (figure frame + table) per view, at most
 
 
 def control_values(controls):
@@ -38,155 +37,195 @@ def control_values(controls):
     return {name: c.value for name, c in controls.items()}
 
 
-def _choices(control):
-    """Every value a discrete control can take, or None for a continuous one."""
-    if isinstance(control, (widgets.IntSlider, widgets.BoundedIntText)):
-        return list(range(control.min, control.max + 1, control.step or 1))
-    if isinstance(control, widgets.FloatSlider):
-        n = round((control.max - control.min) / control.step)
-        return [round(control.min + i * control.step, 10) for i in range(n + 1)]
-    values = getattr(control, "_options_values", None)  # selection widgets keep their values here
-    return list(values) if values is not None else None
+def make_control(control):
+    """The ipywidgets control of a spec.Control: a SelectionSlider or ToggleButtons over its
+    (label, value) pairs, starting at its default; the engine reads its index."""
+    options = list(zip(control.labels, control.values, strict=True))
+    shared = {"options": options, "index": control.index(control.default)}
+    shared["description"] = control.description
+    if control.kind == "slider":  # every position while dragging, not only where it stops
+        made = widgets.SelectionSlider(**shared, continuous_update=True)
+    else:
+        made = widgets.ToggleButtons(**shared)
+        made.style.button_width = "auto"  # each button as wide as its label
+    return made  # control_row shows its description whole
+
+
+def _leaves(fig, skip):
+    """The artists of fig that have no children, but those in skip."""
+    return [a for a in fig.findobj() if a not in skip and not a.get_children()]
 
 
 class FigureView:
-    """Controls driving a figure through an update function, with frames cached by state.
+    """A declared figure view made live (see rnnlib.widgets.spec.FigureSpec).
 
-    Inputs: fig, a matplotlib Figure built once; update(**values) -> result, which changes the
-    figure's artists for the given control values and returns whatever the view should expose
-    (tests read it as view.result); controls, a dict name -> ipywidgets control;
-    table(values, result) -> HTML string, optional, shown beside the figure;
-    figure_controls, optional: the names of the controls the figure depends on (default all;
-    the others change only the table, and states that differ only in them share one frame);
-    prerender, compute up front every state of the controls when there are at most
-    STATE_LIMIT states and PRERENDER_LIMIT distinct frames, else every state along each control
-    (others at their defaults) when those are few enough. The layout is computed once, for the
-    default state,
-    so axis limits and label sizes should not depend on the controls in a way that needs more
-    room. animated, optional: the artists update() changes (it must change no others); frames
-    are then blitted over a background drawn once.
-    Attributes: controls, result (of the last update), image (ipywidgets.Image), html,
-    widget (the whole box), frames (dict state -> (png bytes, html, result)), animated,
-    size (the frames' width and height in pixels),
-    switcher (the FrameSwitcher holding every frame in the page, or None when frames come
-    from the kernel), links (the jslinks from the controls to the switcher).
+    Inputs: spec, a FigureSpec; prerender, True (every state rendered now and switched in the
+    page; ValueError when there are more than STATE_LIMIT states or PRERENDER_LIMIT frames) or
+    False (states rendered in the kernel when first shown, nothing in the page: for tests and
+    scripts that look at a few states). The layout is computed once, for the default state.
+    Attributes: spec, fig, update, table, grid (dict name -> Control), controls (dict name ->
+    ipywidgets control), result (of the shown state), image (ipywidgets.Image, shown when
+    frames come from the kernel), html, widget (the whole box), frames (dict state -> (png
+    bytes, html, result)), animated, size and css_size (the frames' width and height in image
+    and CSS pixels), switcher (the FrameSwitcher, or None with prerender=False), and the
+    spec's attributes.
     """
 
-    def __init__(
-        self,
-        fig,
-        update,
-        controls,
-        *,
-        table=None,
-        prerender=True,
-        title=None,
-        animated=None,
-        figure_controls=None,
-        alt=None,
-    ):
-        self.fig, self.update, self.controls, self.table = fig, update, dict(controls), table
-        fig.set_dpi(DPI * SCALE)  # frames at SCALE x pixels; every size in inches stays
-        self.alt = alt
-        names = list(self.controls)
-        self.figure_controls = names if figure_controls is None else list(figure_controls)
-        unknown = [n for n in self.figure_controls if n not in self.controls]
+    def __init__(self, spec, *, prerender=True):
+        self.spec, self.fig, self.update, self.table = spec, spec.fig, spec.update, spec.table
+        self.grid = dict(spec.controls)
+        self.alt = spec.alt
+        names = list(self.grid)
+        self.figure_controls = names if spec.figure_controls is None else list(spec.figure_controls)
+        unknown = [n for n in self.figure_controls if n not in self.grid]
         if unknown or not self.figure_controls:
             raise ValueError(
-                f"figure_controls must name some of the controls {names}, got {figure_controls}"
+                f"figure_controls must name some of the controls {names}, "
+                f"got {spec.figure_controls}"
             )
-        self.animated = sorted(animated or [], key=lambda a: a.get_zorder())
+        self.fig.set_dpi(DPI * SCALE)  # frames at SCALE x pixels; every size in inches stays
+        self.animated = sorted(spec.animated or [], key=lambda a: a.get_zorder())
         for a in self.animated:
             a.set_animated(True)  # left out of full draws: the layout draw leaves the background
+        if prerender:
+            self._check_limits()
         self.background = None
         self.frames = {}
         self._pngs = {}  # figure state (values of figure_controls) -> PNG bytes
+        self.controls = {name: make_control(c) for name, c in self.grid.items()}
         self.image = widgets.Image(format="png")
         self.html = widgets.HTML()
-        self.result = None
-        for c in self.controls.values():
-            c.continuous_update = True
-            c.observe(self._on_change, names="value")
-            if hasattr(c.style, "description_width"):
-                c.style.description_width = "initial"  # the whole label, never "temperat..."
         rows = [control_row(list(self.controls.values()))]
-        if title:
-            rows.insert(0, widgets.HTML(f"<b>{title}</b>"))
-        body = [self.image] + ([self.html] if table is not None else [])
+        if spec.title:
+            rows.insert(0, widgets.HTML(f"<b>{spec.title}</b>"))
+        body = [self.image] + ([self.html] if self.table is not None else [])
         wrap = widgets.Layout(flex_flow="row wrap", align_items="flex-start")  # narrow: below
         self.widget = widgets.VBox(rows + [widgets.HBox(body, layout=wrap)])
-        self.switcher, self.links = None, []  # set when frames switch in the page
-        self._defaults = control_values(self.controls)
-        update(**self._defaults)
-        freeze_layout(fig)  # the layout of the default state serves every frame
+        self.switcher = None
+        self._defaults = spec.defaults()
+        self.result = self.update(**self._defaults)
+        freeze_layout(self.fig)  # the layout of the default state serves every frame
+        self._watch()
         if prerender:
-            self._prerender()
+            for state in self.all_states():
+                self.render(state)
         self._show(self._defaults)
         self.size = Image.open(io.BytesIO(self._png)).size  # every frame's (width, height)
         self.css_size = tuple(round(n / SCALE) for n in self.size)
         width, height = (f"{n}px" for n in self.css_size)
         self.image.layout = widgets.Layout(width=width, height=height)  # a swap moves nothing
-        self._switch_in_page(rows)
+        if prerender:
+            self._switch_in_page(rows)
+        for c in self.controls.values():
+            c.observe(self._on_change, names="index")
+        for name, value in spec.attributes.items():
+            if hasattr(self, name):
+                raise ValueError(f"attribute {name!r} would hide the view's own; rename it")
+            setattr(self, name, value)
+
+    @property
+    def name(self):
+        """What the view is called in errors: its title, else its alt text, else its axes."""
+        return self.spec.title or self.alt or describe(self.fig)
+
+    def _check_limits(self):
+        states = math.prod(len(c.values) for c in self.grid.values())
+        frames = math.prod(len(self.grid[n].values) for n in self.figure_controls)
+        if states > STATE_LIMIT:
+            raise ValueError(
+                f"view {self.name!r}: {states} states, more than the {STATE_LIMIT} (STATE_LIMIT) "
+                "the page can hold; offer fewer values"
+            )
+        if frames > PRERENDER_LIMIT:
+            raise ValueError(
+                f"view {self.name!r}: {frames} figure frames, more than the {PRERENDER_LIMIT} "
+                "(PRERENDER_LIMIT) the page can hold; offer fewer values, or name the controls "
+                "that change only the table outside figure_controls"
+            )
+
+    def all_states(self):
+        """Every state of the grid, row-major (the first control varies slowest), as dicts."""
+        names = list(self.grid)
+        grids = (c.values for c in self.grid.values())
+        return [dict(zip(names, v, strict=True)) for v in itertools.product(*grids)]
+
+    def _watch(self):
+        """What a blitted frame may not change, as drawn for the default state: the leaf
+        artists that are not animated, how many artists each axes holds, the view limits."""
+        if not self.animated:
+            return
+        moving = {d for a in self.animated for d in a.findobj()}
+        self._still = _leaves(self.fig, moving)
+        self._counts = self._artist_counts()
+        self._limits = [tuple(ax.viewLim.bounds) for ax in self.fig.axes]
+
+    def _artist_counts(self):
+        return [len(self.fig.get_children())] + [len(ax.get_children()) for ax in self.fig.axes]
+
+    def _checked_update(self, values):
+        """update(**values); when frames are blitted, a ValueError if it changed more than the
+        animated artists (an artist marked stale, an artist added or removed, view limits
+        moved): the background would show the default state's version of it."""
+        if not self.animated:
+            return self.update(**values)
+        for a in self._still:
+            a.stale = False
+        result = self.update(**values)
+        changed = [a for a in self._still if a.stale]
+        reason = None
+        if changed:
+            reason = f"changed {changed[0]!r} ({len(changed)} in all), not declared animated"
+        elif self._artist_counts() != self._counts:
+            reason = "added or removed artists"
+        elif [tuple(ax.viewLim.bounds) for ax in self.fig.axes] != self._limits:
+            reason = "moved an axes' view limits"
+        if reason:
+            raise ValueError(
+                f"view {self.name!r}: update({values}) {reason}; a blitted frame redraws only "
+                "the animated artists, so declare every artist update changes as animated"
+            )
+        return result
 
     def _switch_in_page(self, rows):
-        """When every state of the controls is computed, frames switch in the page itself.
-
-        A FrameSwitcher holds every frame and table in the page; each control is jslinked to
-        one of its integer traits, so a press never waits for the kernel (the kernel round trip
-        and the image reload were most of the latency). The kernel still follows each change,
-        so result, png() and html stay current. An IntSlider links its value (offset by its
-        minimum), a selection control its index.
-        """
-        links = []  # (control, linked attribute, offset, values) per control
-        for c in self.controls.values():
-            choices = _choices(c)
-            if isinstance(c, widgets.IntSlider) and c.step == 1:
-                links.append((c, "value", c.min, choices))
-            elif hasattr(c, "index") and choices is not None:
-                links.append((c, "index", 0, choices))
-            else:
-                return
-        names = list(self.controls)
-        grids = dict(zip(names, (values for *_, values in links), strict=True))
-        states = list(itertools.product(*grids.values()))  # keys, in the controls' order
-        if len(links) > MAX_CONTROLS or any(k not in self.frames for k in states):
-            return
-        # one frame per state of the figure controls, row-major, as the page reads them
-        frames = [
-            self._pngs[v] for v in itertools.product(*(grids[n] for n in self.figure_controls))
-        ]
+        """The page holds every frame and table (FrameSwitcher) and reads the controls' indices
+        itself (the position vector), so a press never waits for the kernel (the kernel round
+        trip and the image reload were most of the latency)."""
+        names = list(self.grid)
+        states = self.all_states()
+        figure_states = itertools.product(*(self.grid[n].values for n in self.figure_controls))
         width, height = self.css_size
         self.switcher = FrameSwitcher(
-            frames=frames,
-            tables=[self.frames[k][1] for k in states] if self.table is not None else [],
-            labels=[self.label(dict(zip(names, k, strict=True))) for k in states],
+            frames=[self._pngs[v] for v in figure_states],  # row-major over figure_controls
+            tables=[self.frames[self._key(s)][1] for s in states] if self.table else [],
+            labels=[self.label(s) for s in states],
             scale=SCALE,
-            counts=[len(values) for *_, values in links],
-            offsets=[offset for _, _, offset, _ in links],
+            counts=[len(c.values) for c in self.grid.values()],
             figure_axes=[names.index(n) for n in self.figure_controls],
+            controls=list(self.controls.values()),
             width=width,
             height=height,
         )
-        for k, (c, attr, _, _) in enumerate(links):
-            setattr(self.switcher, f"i{k}", getattr(c, attr))
-            self.links.append(widgets.jslink((c, attr), (self.switcher, f"i{k}")))
         self.widget.children = (*rows, self.switcher)
 
     def label(self, values):
         """The accessible name of the frame for a dict of control values: what the figure
         shows, then the values ("...: gain 3.0, rotation 0.0, seed 0")."""
         what = self.alt if self.alt else describe(self.fig)
-        return f"{what}: " + ", ".join(f"{name} {_shown(v)}" for name, v in values.items())
+        return f"{what}: " + ", ".join(f"{name} {v}" for name, v in values.items())
+
+    def values(self):
+        """The state the controls show: dict name -> value (read by index from the grid)."""
+        return {n: self.grid[n].values[c.index] for n, c in self.controls.items()}
 
     def _key(self, values, names=None):
-        return tuple(values[name] for name in (names or self.controls))
+        return tuple(values[name] for name in (names or self.grid))
 
     def render(self, values):
         """Compute (or fetch from the cache) the frame, table and result for a dict of control
         values; the figure is rendered once per state of the figure controls."""
         key = self._key(values)
         if key not in self.frames:
-            result = self.update(**values)
+            result = self._checked_update(values)
             html = self.table(values, result) if self.table is not None else ""
             figure_key = self._key(values, self.figure_controls)
             if figure_key not in self._pngs:
@@ -211,26 +250,6 @@ class FigureView:
         rgba.save(buf, format="png", compress_level=1)
         return buf.getvalue()
 
-    def _prerender(self):
-        grids = [_choices(c) for c in self.controls.values()]
-        states = []
-        if None not in grids and math.prod(len(g) for g in grids) <= STATE_LIMIT:
-            states = [dict(zip(self.controls, v, strict=True)) for v in itertools.product(*grids)]
-        if not self._few(states):  # too many together: the states along each control
-            states = [dict(self._defaults)]
-            for name, grid in zip(self.controls, grids, strict=True):
-                states += [{**self._defaults, name: v} for v in grid or []]
-        unique = {self._key(s): s for s in states}
-        if self._few(unique.values()):
-            for s in unique.values():
-                self.render(s)
-
-    def _few(self, states):
-        """Whether states (dicts of control values) are few enough to compute up front."""
-        states = list(states)
-        figures = {self._key(s, self.figure_controls) for s in states}
-        return 0 < len(states) <= STATE_LIMIT and len(figures) <= PRERENDER_LIMIT
-
     def _show(self, values):
         png, html, result = self.render(values)
         self._png = png
@@ -241,7 +260,7 @@ class FigureView:
         self.result = result
 
     def _on_change(self, _change):
-        self._show(control_values(self.controls))
+        self._show(self.values())
 
     def png(self):
         """The PNG bytes of the frame shown now."""
@@ -252,7 +271,7 @@ class FigureView:
         text) and, as HTML, the frame beside its table."""
         bundle = self.widget._repr_mimebundle_(**kwargs)
         png = base64.b64encode(self.png()).decode("ascii")
-        alt = html.escape(self.label(control_values(self.controls)), quote=True)
+        alt = html.escape(self.label(self.values()), quote=True)
         width, height = self.css_size
         img = f'<img src="data:image/png;base64,{png}" width="{width}" alt="{alt}">'
         table = f'<div style="flex:1 1 22em">{self.html.value}</div>' if self.table else ""
@@ -261,3 +280,56 @@ class FigureView:
         bundle["text/plain"] = f"<interactive figure: {', '.join(self.controls)}>"
         meta = {"image/png": {"width": width, "height": height, "alt": alt}}
         return bundle, meta
+
+
+class TextView:
+    """A declared text view made live (see rnnlib.widgets.spec.TextSpec): a text box driving a
+    table (no figure) that the page builds as you type (NextStepTable, jslinked to the box),
+    so it answers without a kernel too. Attributes: controls ({"text": the box}), html (the
+    NextStepTable; its value is the table's HTML), link, result, widget."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        box = widgets.Text(value=spec.value, description=spec.description, continuous_update=True)
+        self.controls = {"text": box}
+        self.html = NextStepTable(text=spec.value, **spec.page)
+        self.widget = widgets.VBox([box, self.html])
+        self.link = widgets.jslink((box, "value"), (self.html, "text"))
+        box.observe(lambda _: self._show(), names="value")
+        self._show()
+
+    def _show(self):
+        text = self.controls["text"].value
+        self.html.text = text  # the page has it through the jslink; set for the kernel's side
+        self.result, self.html.value = self.spec.respond(text)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/html"] = self.html.value
+        bundle["text/plain"] = self.spec.plain
+        return bundle
+
+
+def build(spec, **options):
+    """The live view of a declaration: a FigureView of a FigureSpec (options: prerender), a
+    TextView of a TextSpec."""
+    if isinstance(spec, FigureSpec):
+        return FigureView(spec, **options)
+    if isinstance(spec, TextSpec):
+        return TextView(spec, **options)
+    raise ValueError(f"build takes a FigureSpec or a TextSpec, got {type(spec).__name__}")
+
+
+def progress_bar(n_iters, description="training"):
+    """An IntProgress bar and a train() callback that moves it and shows the smoothed loss.
+
+    Returns (widget, callback); pass callback to rnnlib.train.
+    """
+    bar = widgets.IntProgress(value=0, min=0, max=n_iters, description=description)
+    label = widgets.Label("")
+
+    def callback(info):
+        bar.value = info.iteration
+        label.value = f"iteration {info.iteration}, loss {info.smooth_loss_per_char:.3f} nats/char"
+
+    return widgets.HBox([bar, label]), callback

@@ -192,9 +192,10 @@ def _stop_server(proc, url, token):
 
 def frame_for(view):
     """The frame an in-page view (rnnlib's FrameSwitcher) should show for its controls' values:
-    row-major over the controls the figure depends on, each position being the control's value
-    (or index) minus its offset. view: a dict with values, offsets, counts and figure_axes."""
-    positions = [v - o for v, o in zip(view["values"], view["offsets"], strict=True)]
+    row-major over the controls the figure depends on, each position being the control's index
+    (a selection slider's aria-valuenow, a toggle button's place). view: a dict with values,
+    counts and figure_axes."""
+    positions = view["values"]
     frame = 0
     for k in view["figure_axes"]:
         frame = frame * view["counts"][k] + positions[k]

@@ -90,7 +90,7 @@ PROBE = """(handle) => {
   return true;
 }"""
 # Per in-page view (rnnlib's FrameSwitcher): the global indices and values of the sliders in its
-# view, its grid (counts, offsets, figure axes, from data attributes) and the frame on its canvas.
+# view, its grid (counts, figure axes, from data attributes) and the frame on its canvas.
 SWITCHERS = """() => {
   const handles = Array.from(document.querySelectorAll('.jp-Notebook .widget-slider .noUi-handle'));
   const numbers = (text) => (text ? text.split(' ').map(Number) : []);
@@ -101,7 +101,6 @@ SWITCHERS = """() => {
       sliders: own.map(h => handles.indexOf(h)),
       values: own.map(h => Number(h.getAttribute('aria-valuenow'))),
       counts: numbers(el.dataset.counts),
-      offsets: numbers(el.dataset.offsets),
       figure_axes: numbers(el.dataset.figureAxes),
       frame: frame === undefined ? null : Number(frame),
       label: el.querySelector('canvas.rnnlib-frame').getAttribute('aria-label'),

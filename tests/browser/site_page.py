@@ -60,7 +60,6 @@ VIEWS = """() => Array.from(document.querySelectorAll('.rnnlib-frames')).map(el 
     controls,
     values: controls.map(c => c.value),
     counts: numbers(el.dataset.counts),
-    offsets: numbers(el.dataset.offsets),
     figure_axes: numbers(el.dataset.figureAxes),
     frame: canvas.dataset.frame === undefined ? null : Number(canvas.dataset.frame),
     label: canvas.getAttribute('aria-label'),

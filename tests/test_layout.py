@@ -60,16 +60,19 @@ def test_anything_but_a_widget_is_refused(bad):
 
 def test_a_view_lays_its_controls_out_with_control_row():
     from rnnlib.draw import new_figure
-    from rnnlib.widgets import FigureView
+    from rnnlib.widgets.spec import FigureSpec, build, int_range, slider
 
     fig, ax = new_figure(2, 1)
     (line,) = ax.plot([0, 1], [0, 0])
-    controls = three_sliders()
-    names = ("temperature", "seed", "rotation")
-    view = FigureView(
-        fig, lambda **v: line.set_ydata([0, v["seed"]]), dict(zip(names, controls, strict=True))
-    )
+    controls = {
+        "temperature": slider([0.5, 1.0, 3.0], 1.0, "temperature"),
+        "seed": int_range(0, 4, 0, "seed"),
+        "rotation": slider([0.0, 0.5, 1.0], 0.0, "rotation"),
+    }
+    view = build(FigureSpec(fig, lambda **v: line.set_ydata([0, v["seed"]]), controls))
     row = view.widget.children[0]
     assert row.layout.flex_flow == "row wrap"
-    assert list(row.children) == controls
+    assert list(row.children) == list(view.controls.values())
+    assert [c.description for c in row.children] == ["temperature", "seed", "rotation"]
     assert all(c.layout.grid_template_columns == SLIDER_GRID for c in row.children)
+    assert all(c.style.description_width == "initial" for c in row.children)

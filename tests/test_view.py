@@ -17,6 +17,7 @@ from rnnlib.draw import new_figure
 from rnnlib.draw.style import SCALE
 from rnnlib.widgets import FigureView, control_values
 from rnnlib.widgets.frames import FrameSwitcher
+from rnnlib.widgets.layout import control_row
 from rnnlib.widgets.spec import Control, FigureSpec, TextSpec, build, buttons, int_range, slider
 from rnnlib.widgets.view import PRERENDER_LIMIT, STATE_LIMIT, make_control
 
@@ -128,6 +129,7 @@ def test_controls_are_made_from_the_grid_and_read_by_index(control, kind, shown)
     assert made.value == control.default
     assert list(made.options) == list(zip(control.labels, control.values, strict=True))
     assert shown is None or list(control.labels) == shown
+    control_row([made])  # the row shows each description whole
     assert made.style.description_width == "initial"
     assert kind is widgets.ToggleButtons or made.continuous_update
 

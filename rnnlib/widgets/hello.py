@@ -3,24 +3,24 @@
 from ..draw import hello as draw
 from ..draw.style import REFERENCE
 from ..hello import CHARS, INPUTS, TARGETS, argmax_label, argmax_text, run
+from . import tables
 from .spec import FigureSpec, build, buttons, int_range, slider
 
 
 def _cells(values, fmt="{:.2f}", mark=None):
     """HTML table cells for values, the one at index `mark` highlighted in the target colour."""
+    marked = "background:#f7d58f"
     return "".join(
-        f"<td style='background:#f7d58f'>{fmt.format(v)}</td>"
-        if k == mark
-        else f"<td>{fmt.format(v)}</td>"
+        tables.cell(fmt.format(v), style=marked if k == mark else None)
         for k, v in enumerate(values)
     )
 
 
 def _table(rows, header):
     """An HTML table from a header row and (label, cells html) rows."""
-    head = "".join(f"<th>{h}</th>" for h in header)
-    body = "".join(f"<tr><th style='text-align:left'>{lab}</th>{cells}</tr>" for lab, cells in rows)
-    return f"<table style='font-family:monospace'><tr><th></th>{head}</tr>{body}</table>"
+    head = [tables.cell("", "th")] + [tables.cell(h, "th") for h in header]
+    body = [[tables.cell(lab, "th", "text-align:left"), cells] for lab, cells in rows]
+    return tables.table([head, *body], "font-family:monospace")
 
 
 def step_table(_values, res):
@@ -75,7 +75,7 @@ def replay_table(values, res):
     r = res["run"]
     rows = [
         ("p(target)", _cells(r["p_target"], "{:.3f}")),
-        ("argmax", "".join(f"<td>{argmax_label(r, t)}</td>" for t in range(len(INPUTS)))),
+        ("argmax", "".join(tables.cell(argmax_label(r, t)) for t in range(len(INPUTS)))),
     ]
     header = [f"{i}\u2192{o}" for i, o in zip(INPUTS, TARGETS, strict=True)]
     return f"<p>iteration {values['iteration']}: loss {r['loss']:.4f}</p>" + _table(rows, header)

@@ -9,6 +9,7 @@ from ..draw.sampling import char_label
 from ..draw.style import new_figure
 from ..dynamics import BURN, SHOW_STEPS, behaviour_runs
 from ..vocab import Vocab
+from . import tables
 from .spec import FigureSpec, TextSpec, build, buttons, int_range, slider
 
 GAINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)  # the behaviours view's grid: 6 x 5 x 4 = 120 frames
@@ -27,13 +28,12 @@ TABLE = "border-collapse:separate;border-spacing:14px 3px;text-align:center"  # 
 
 
 def _table(rows, style=TABLE):
-    """An HTML table from a list of rows of cells (the first row is the header)."""
-    html_rows = []
-    for i, row in enumerate(rows):
-        tag = "th" if i == 0 else "td"
-        html_rows.append("".join(f"<{tag}>{html.escape(str(c))}</{tag}>" for c in row))
-    body = "".join(f"<tr>{r}</tr>" for r in html_rows)
-    return f"<table style='{style}'>{body}</table>"
+    """An HTML table from a list of rows of plain values (the first row is the header)."""
+    return tables.table(
+        [[tables.cell(html.escape(str(c)), "th" if i == 0 else "td") for c in row]
+         for i, row in enumerate(rows)],
+        style,
+    )  # fmt: skip
 
 
 def _steps(steps):

@@ -27,19 +27,15 @@ from ..unroll import (
     loss_reach,
     unroll_loss_and_grads,
 )
+from . import tables
 from .spec import FigureSpec, build, buttons, int_range, slider
 
 
 def _html(header, rows):
-    """A small HTML table."""
-    head = "".join(f"<th style='padding:0 6px'>{h}</th>" for h in header)
-    body = "".join(
-        "<tr>"
-        + "".join(f"<td style='padding:0 6px;text-align:right'>{c}</td>" for c in r)
-        + "</tr>"
-        for r in rows
-    )
-    return f"<table style='font-family:monospace;font-size:12px'><tr>{head}</tr>{body}</table>"
+    """A small right-aligned monospace HTML table: a header row, then rows of cell HTML."""
+    head = [tables.cell(h, "th", "padding:0 6px") for h in header]
+    body = [[tables.cell(c, "td", "padding:0 6px;text-align:right") for c in r] for r in rows]
+    return tables.table([head, *body], "font-family:monospace;font-size:12px")
 
 
 def _vec(v):

@@ -72,47 +72,52 @@ def _labelled_arrow(ax, start, end, label=None, offset=(0.0, 0.0)):
         ax.text(*mid, label, fontsize=FS, color="0.2", ha="center", va="center")
 
 
-def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
-    """Draw the unrolled net of the lecture's figure (numbers left blank) on `ax`.
-
-    Inputs: ax; inputs, targets strings of length T; chars the vocabulary; H hidden units.
-    Returns a dict of artists: hidden_box, hidden_text (T lists of H), logit_box, logit_text
-    (T lists of V), column (T background rectangles, shown for the current step), title.
-    """
-    V, T = len(chars), len(inputs)
+def _heights(V, H):
+    """Where the layers sit: the bottom y of the input, hidden and output columns (V, H and V
+    boxes stacked with a GAP between layers) and the top of the output column."""
     y_in, y_h = 0.0, V * CH + GAP
     y_out = y_h + H * CH + GAP
-    top = y_out + V * CH
-    art = {k: [] for k in ("hidden_box", "hidden_text", "logit_box", "logit_text", "column")}
-    for t in range(T):
-        cx = t * DX
-        art["column"].append(
-            ax.add_patch(
-                Rectangle(
-                    (cx - 0.9, -0.9), 1.8, top + 1.8, fc="0.5", alpha=0.15, ec="none", zorder=0
-                )
-            )
-        )
-        boxes, texts = _column(ax, cx, y_in, V, COLORS["input"])
-        for k, txt in enumerate(texts):
-            txt.set_text("1" if chars[k] == inputs[t] else "0")
-        hb, ht = _column(ax, cx, y_h, H, COLORS["hidden"])
-        ob, ot = _column(ax, cx, y_out, V, COLORS["output"])
-        art["hidden_box"].append(hb)
-        art["hidden_text"].append(ht)
-        art["logit_box"].append(ob)
-        art["logit_text"].append(ot)
-        kw = {"ha": "center", "fontsize": FS + 1, "family": CHAR_FONT}
-        ax.text(cx, -0.55, f'"{inputs[t]}"', color=COLORS["input"], **kw)
-        ax.text(cx, top + 0.25, f'"{targets[t]}"', color="0.1", **kw)
-        label = t == 0
-        _labelled_arrow(ax, (cx, V * CH), (cx, y_h), "$W_{xh}$" if label else None, (0.6, 0))
-        _labelled_arrow(
-            ax, (cx, y_h + H * CH), (cx, y_out), "$W_{hy}$" if label else None, (0.6, 0)
-        )
-        if t + 1 < T:
-            mid = y_h + H * CH / 2
-            _labelled_arrow(ax, (cx + W / 2, mid), (cx + DX - W / 2, mid), "$W_{hh}$", (0, 0.3))
+    return y_in, y_h, y_out, y_out + V * CH
+
+
+def _step(ax, t, ys, inputs, targets, chars, H):
+    """Draw step t's column: its shading rectangle (hidden until set_network selects the step),
+    the one-hot input boxes filled in, blank hidden and output boxes, and the input and target
+    characters below and above. ys as from _heights.
+    Returns (hidden boxes, hidden texts, logit boxes, logit texts, background).
+    """
+    V, cx = len(chars), t * DX
+    y_in, y_h, y_out, top = ys
+    background = ax.add_patch(
+        Rectangle((cx - 0.9, -0.9), 1.8, top + 1.8, fc="0.5", alpha=0.15, ec="none", zorder=0)
+    )
+    _, texts = _column(ax, cx, y_in, V, COLORS["input"])
+    for k, txt in enumerate(texts):
+        txt.set_text("1" if chars[k] == inputs[t] else "0")
+    hb, ht = _column(ax, cx, y_h, H, COLORS["hidden"])
+    ob, ot = _column(ax, cx, y_out, V, COLORS["output"])
+    kw = {"ha": "center", "fontsize": FS + 1, "family": CHAR_FONT}
+    ax.text(cx, -0.55, f'"{inputs[t]}"', color=COLORS["input"], **kw)
+    ax.text(cx, top + 0.25, f'"{targets[t]}"', color="0.1", **kw)
+    return hb, ht, ob, ot, background
+
+
+def _weights(ax, t, ys, V, H, last):
+    """Draw step t's weight arrows: W_xh up into h, W_hy up into y (named at step 0 only) and,
+    unless t is the last step, W_hh on to the next step's h. ys as from _heights."""
+    cx, (_, y_h, y_out, _) = t * DX, ys
+    first = t == 0
+    _labelled_arrow(ax, (cx, V * CH), (cx, y_h), "$W_{xh}$" if first else None, (0.6, 0))
+    _labelled_arrow(ax, (cx, y_h + H * CH), (cx, y_out), "$W_{hy}$" if first else None, (0.6, 0))
+    if not last:
+        mid = y_h + H * CH / 2
+        _labelled_arrow(ax, (cx + W / 2, mid), (cx + DX - W / 2, mid), "$W_{hh}$", (0, 0.3))
+
+
+def _margin(ax, ys, chars, H):
+    """Write the left margin: each input and output row's character, and the layer names."""
+    y_in, y_h, y_out, top = ys
+    V = len(chars)
     for k, c in enumerate(chars):  # which row is which character
         for y0 in (y_in, y_out):
             y = y0 + (V - 1 - k) * CH + CH / 2
@@ -126,7 +131,23 @@ def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
     ]
     for y, name in labels:
         ax.text(-1.25, y, name, ha="right", va="center", fontsize=FS)
-    right = (T - 1) * DX + 1.0
+
+
+def network(ax, inputs=INPUTS, targets=TARGETS, chars=CHARS, H=3):
+    """Draw the unrolled net of the lecture's figure (numbers left blank) on `ax`.
+
+    Inputs: ax; inputs, targets strings of length T; chars the vocabulary; H hidden units.
+    Returns a dict of artists: hidden_box, hidden_text (T lists of H), logit_box, logit_text
+    (T lists of V), column (T background rectangles, shown for the current step), title.
+    """
+    T, ys = len(inputs), _heights(len(chars), H)
+    art = {k: [] for k in ("hidden_box", "hidden_text", "logit_box", "logit_text", "column")}
+    for t in range(T):
+        for key, artists in zip(art, _step(ax, t, ys, inputs, targets, chars, H), strict=True):
+            art[key].append(artists)
+        _weights(ax, t, ys, len(chars), H, last=t + 1 == T)
+    _margin(ax, ys, chars, H)
+    top, right = ys[3], (T - 1) * DX + 1.0
     key = "orange: target   thick: argmax (all of them if tied)"
     ax.text(right, top + 0.62, key, ha="right", va="bottom", fontsize=FS - 1, color="0.35")
     ax.set_xlim(-2.6, right)

@@ -24,7 +24,6 @@ WEIGHT_COLORS = {"W_xh": REFERENCE, "W_hh": REFERENCE, "W_hy": REFERENCE}
 GRAD_COLOR = COLORS["gradient"]
 PENDING = "#f4f4f4"
 CMAP = colormaps[DIVERGING]
-SUB = {"W_xh": "xh", "W_hh": "hh", "W_hy": "hy"}
 
 
 def _box(ax, xy, label, n_cells):
@@ -84,6 +83,96 @@ def _wlabel(name, t, tied):
     return name if tied else f"{name}{sup(f'({t + 1})')}"
 
 
+class _Graph:
+    """The artists of one unrolled graph, collected while it is drawn on ax.
+
+    nodes {(kind, t): box}, arrows {(weight, t): arrow}, rects (the cells of every vector node,
+    in drawing order) and slots {(kind, t): slice into rects}; weight_labels and tied decide the
+    text beside each weight arrow (see draw_unrolled).
+    """
+
+    def __init__(self, ax, weight_labels, tied):
+        self.ax, self.weight_labels, self.tied = ax, weight_labels, tied
+        self.nodes, self.arrows, self.rects, self.slots = {}, {}, [], {}
+        self.labelled = set()  # the weights whose first arrow has its label
+
+    def node(self, kind, t, label, n):
+        """Draw the box of node (kind, t) at its grid place, with a strip of n cells."""
+        patch, _, cells = _box(self.ax, (t * DX, ROW[kind]), label, n)
+        self.nodes[(kind, t)] = patch
+        self.slots[(kind, t)] = slice(len(self.rects), len(self.rects) + n)
+        self.rects.extend(cells)
+
+    def weight(self, w, t, a, b, label_xy, ha="center"):
+        """Draw the arrow of weight w at step t from a to b, labelled at label_xy unless
+        weight_labels is "first" and an arrow of w already carries the name."""
+        label = None
+        if self.weight_labels != "first" or w not in self.labelled:
+            self.labelled.add(w)
+            label = _wlabel(w, t, self.tied)
+        arr, _ = _labelled_arrow(self.ax, a, b, WEIGHT_COLORS[w], label, label_xy, ha)
+        self.arrows[(w, t)] = arr
+
+    def plain(self, key, a, b):
+        """Draw an unlabelled grey arrow (a loss flowing on) from a to b under `key`."""
+        self.arrows[key] = _labelled_arrow(self.ax, a, b, "#555555")[0]
+
+
+def _draw_step(g, t, sizes, has_input, has_loss):
+    """Draw step t's column of graph g: h_t with the W_hh arrow from h_{t-1}, then, if the step
+    has them, x_t with its W_xh arrow and y_t, L_t with the W_hy and loss arrows.
+    sizes is (H, V, D), the cells of h, y and x nodes."""
+    H, V, D = sizes
+    g.node("h", t, sub("h", t + 1), H)
+    a, b = ((t - 1) * DX + BOX_W / 2, ROW["h"]), (t * DX - BOX_W / 2, ROW["h"])
+    g.weight("W_hh", t, a, b, ((t - 0.5) * DX, LABEL_HH))
+    if has_input:
+        g.node("x", t, sub("x", t + 1), D)
+        a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
+        g.weight("W_xh", t, a, b, (t * DX + 0.08, 0.6), "left")  # beside the arrow, to its right
+    if has_loss:
+        g.node("y", t, sub("y", t + 1), V)
+        a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
+        g.weight("W_hy", t, a, b, (t * DX + 0.08, LABEL_HY), "left")  # a line above W_hh's
+        g.node("L", t, sub("L", t + 1), 0)
+        a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)
+        g.plain(("loss", t), a, b)
+
+
+def _draw_sum(g, T, loss_steps):
+    """Draw the total loss L = sum of L_t, a wide box centred over the T steps, and an arrow
+    into it from each L_t of loss_steps."""
+    mid = (T - 1) * DX / 2
+    box = _box(g.ax, (mid, ROW["sum"]), "L = \u03a3\u209c L\u209c", 0)[0]
+    box.set_width(1.3)
+    box.set_x(mid - 0.65)
+    g.nodes[("sum", 0)] = box
+    for t in loss_steps:
+        g.plain(("sum", t), (t * DX, ROW["L"] + BOX_H / 2), (mid, ROW["sum"] - BOX_H / 2))
+
+
+def _thicken(arrows, weight):
+    """Draw every arrow of `weight` with a thick outline in its own colour (None: none)."""
+    for (w, _), arr in arrows.items():
+        if w == weight:
+            arr.set_linewidth(2.5)
+            arr.set_edgecolor(arr.get_facecolor())
+
+
+def _finish(ax, rects, T, title):
+    """Add the cells of every node as one PatchCollection (one artist to recolour per frame),
+    fit the axes to T steps and set the title. Returns the collection."""
+    cells = PatchCollection(rects, facecolor=PENDING, edgecolor="#777777", linewidth=0.4, zorder=3)
+    ax.add_collection(cells)
+    ax.set_xlim(-DX - 0.6, (T - 1) * DX + 0.6)
+    ax.set_ylim(ROW["x"] - 0.45, ROW["sum"] + 0.45)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title, fontsize=10, y=1.0)  # a fixed y skips auto-placement
+    return cells
+
+
 def draw_unrolled(
     ax,
     T,
@@ -116,70 +205,17 @@ def draw_unrolled(
     D = V if D is None else D
     ins = list(range(T)) if input_steps is None else list(input_steps)
     outs = list(range(T)) if loss_steps is None else list(loss_steps)
-    nodes, arrows, rects, slots = {}, {}, [], {}
-
-    def node(kind, t, label, n):
-        patch, _, cells = _box(ax, (t * DX, ROW[kind]), label, n)
-        nodes[(kind, t)] = patch
-        slots[(kind, t)] = slice(len(rects), len(rects) + n)
-        rects.extend(cells)
-
-    seen = set()
-
-    def label(w, t):  # the weight's name, or None when only the first arrow is labelled
-        if weight_labels == "first" and w in seen:
-            return None
-        seen.add(w)
-        return _wlabel(w, t, tied)
-
-    wcol = {w: (lambda t, w=w: WEIGHT_COLORS[w]) for w in SUB}  # untied: each layer's label says
-    node("h", -1, sub("h", 0) + (" learned" if h0 == "learned" else " = 0"), H)
+    g = _Graph(ax, weight_labels, tied)
+    g.node("h", -1, sub("h", 0) + (" learned" if h0 == "learned" else " = 0"), H)
     for t in range(T):
-        node("h", t, sub("h", t + 1), H)
-        a, b = ((t - 1) * DX + BOX_W / 2, ROW["h"]), (t * DX - BOX_W / 2, ROW["h"])
-        lab = label("W_hh", t)
-        arrows[("W_hh", t)] = _labelled_arrow(
-            ax, a, b, wcol["W_hh"](t), lab, ((t - 0.5) * DX, LABEL_HH)
-        )[0]
-        if t in ins:
-            node("x", t, sub("x", t + 1), D)
-            a, b = (t * DX, ROW["x"] + BOX_H / 2), (t * DX, ROW["h"] - BOX_H / 2)
-            lab = label("W_xh", t)
-            xy = (t * DX + 0.08, 0.6)  # beside the arrow, to its right
-            arrows[("W_xh", t)] = _labelled_arrow(ax, a, b, wcol["W_xh"](t), lab, xy, "left")[0]
-        if t in outs:
-            node("y", t, sub("y", t + 1), V)
-            a, b = (t * DX, ROW["h"] + BOX_H / 2), (t * DX, ROW["y"] - BOX_H / 2)
-            lab = label("W_hy", t)
-            xy = (t * DX + 0.08, LABEL_HY)  # a line above the W_hh label beside it
-            arrows[("W_hy", t)] = _labelled_arrow(ax, a, b, wcol["W_hy"](t), lab, xy, "left")[0]
-            node("L", t, sub("L", t + 1), 0)
-            a, b = (t * DX, ROW["y"] + BOX_H / 2), (t * DX, ROW["L"] - BOX_H / 2)
-            arrows[("loss", t)] = _labelled_arrow(ax, a, b, "#555555")[0]
-    mid = (T - 1) * DX / 2
-    nodes[("sum", 0)] = _box(ax, (mid, ROW["sum"]), "L = \u03a3\u209c L\u209c", 0)[0]
-    nodes[("sum", 0)].set_width(1.3)
-    nodes[("sum", 0)].set_x(mid - 0.65)
-    for t in outs:
-        a, b = (t * DX, ROW["L"] + BOX_H / 2), (mid, ROW["sum"] - BOX_H / 2)
-        arrows[("sum", t)] = _labelled_arrow(ax, a, b, "#555555")[0]
-    for (w, _), arr in arrows.items():
-        if w == highlight:
-            arr.set_linewidth(2.5)  # a thick outline in the arrow's own colour
-            arr.set_edgecolor(arr.get_facecolor())
-    cells = PatchCollection(rects, facecolor=PENDING, edgecolor="#777777", linewidth=0.4, zorder=3)
-    ax.add_collection(cells)
-    ax.set_xlim(-DX - 0.6, (T - 1) * DX + 0.6)
-    ax.set_ylim(ROW["x"] - 0.45, ROW["sum"] + 0.45)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    if title:
-        ax.set_title(title, fontsize=10, y=1.0)  # a fixed y skips auto-placement
+        _draw_step(g, t, (H, V, D), t in ins, t in outs)
+    _draw_sum(g, T, outs)
+    _thicken(g.arrows, highlight)
     return {
-        "nodes": nodes,
-        "arrows": arrows,
-        "cells": cells,
-        "slots": slots,
+        "nodes": g.nodes,
+        "arrows": g.arrows,
+        "cells": _finish(ax, g.rects, T, title),
+        "slots": g.slots,
         "T": T,
         "input_steps": ins,
         "loss_steps": outs,

@@ -1,6 +1,7 @@
 """Views for test time: step through the sampler, turn temperature and top-k, watch text emerge."""
 
 import html
+from functools import partial
 
 import numpy as np
 
@@ -80,6 +81,36 @@ def top_k_options(V):
     return [(f"all ({V})", V)] + [(str(k), k) for k in ks]
 
 
+def _entropy_curves(y, ks, temperatures):
+    """Entropy (nats) of the next-character distribution from logits y against temperature, one
+    curve per top-k: {k: list of entropies at each of `temperatures`}, drawn behind the marker."""
+    return {k: [entropy(next_distribution(y, t, k)) for t in temperatures] for _, k in ks}
+
+
+def _temperature_controls(temperatures, ks, V, seeds):
+    """The controls of temperature_explorer: a temperature slider (starting at 1.0), a top-k
+    slider over ks ((label, k) pairs; starting at V, no cut) and a seed range 0 .. seeds - 1."""
+    labels, values = zip(*ks, strict=True)
+    return {
+        "temperature": slider(temperatures, 1.0, "temperature"),
+        "top_k": slider(values, V, "top-k", labels=labels),
+        "seed": int_range(0, seeds - 1, 0, "seed"),
+    }
+
+
+def _temperature_table(prompt, V, values, result):
+    """The table beside the temperature figure: the entropy against its ceiling (ln V, or ln k
+    under a top-k cut), the largest probability, and the sample after the prompt. Returns HTML."""
+    top_k = values["top_k"]
+    ceiling = f"; top-{top_k}: at most ln {top_k} = {np.log(top_k):.3f}" if top_k < V else ""
+    return (
+        f"<p>entropy {result['entropy']:.3f} nats (uniform: ln V = {result['log_v']:.3f}"
+        f"{ceiling}); largest probability {result['p'].max():.3f}</p>"
+        f"<p>sample with seed {values['seed']}:</p>"
+        f"{_text_html(prompt + result['text'])}"
+    )
+
+
 def temperature_explorer(
     params, vocab, prompt, *, n=160, seeds=3, temperatures=TEMPERATURES, prerender=True
 ):
@@ -97,9 +128,7 @@ def temperature_explorer(
     log_v = float(np.log(V))
     ks = top_k_options(V)
     grid = np.linspace(0.0, max(temperatures), 121)
-    curves = {
-        k: [entropy(next_distribution(y, t, k)) for t in grid] for _, k in ks
-    }  # entropy against temperature, one curve per k
+    curves = _entropy_curves(y, ks, grid)
     fig, (ax_p, ax_h) = new_figure(8.0, 3.0, ncols=2, width_ratios=[2.2, 1.0])
     bars = draw.distribution_bars(ax_p, vocab.chars)
     ax_p.set_title(f"next character after {prompt!r}", fontsize=10)
@@ -118,32 +147,11 @@ def temperature_explorer(
         )
         return {"p": p, "entropy": ent, "log_v": log_v, "text": text}
 
-    def table(values, result):
-        return (
-            f"<p>entropy {result['entropy']:.3f} nats (uniform: ln V = {log_v:.3f}"
-            + (
-                f"; top-{values['top_k']}: at most ln {values['top_k']} = "
-                f"{np.log(values['top_k']):.3f}"
-                if values["top_k"] < V
-                else ""
-            )
-            + "); "
-            f"largest probability {result['p'].max():.3f}</p>"
-            f"<p>sample with seed {values['seed']}:</p>"
-            f"{_text_html(prompt + result['text'])}"
-        )
-
-    labels, values = zip(*ks, strict=True)
-    controls = {
-        "temperature": slider(temperatures, 1.0, "temperature"),
-        "top_k": slider(values, V, "top-k", labels=labels),
-        "seed": int_range(0, seeds - 1, 0, "seed"),
-    }
     spec = FigureSpec(
         fig,
         update,
-        controls,
-        table=table,
+        _temperature_controls(temperatures, ks, V, seeds),
+        table=partial(_temperature_table, prompt, V),
         animated=[*bars, line, marker, *ceiling],
         figure_controls=["temperature", "top_k"],  # the seed changes only the sample
         alt="The next-character distribution after the prompt, and its entropy against temperature",

@@ -6,6 +6,8 @@ The small examples the views run (on the lecture's vocabulary [h, e, l, o]) are 
 functions in rnnlib.examples, so tests and notebook cells can compute the numbers the views show.
 """
 
+from functools import partial
+
 import numpy as np
 
 from ..draw import norms as dn
@@ -238,6 +240,68 @@ def radius_explorer(T=12, H=8):
     return build(FigureSpec(fig, update, controls, table=table, alt=alt))
 
 
+def _truncation_runs(params, xs, targets):
+    """Truncated BPTT in chunks of k, for every k = 1..T (T = len(targets)), against full BPTT.
+
+    Returns {k: run}, each run a dict k, starts (0-based chunk starts), kept ((T, T) bool: the
+    (loss, state) gradients the chunks keep), error and cosine of the truncated gradient against
+    full BPTT's (0 and 1 for k = T), backward_steps (chunked) and sliding_steps (sliding-window
+    truncation with the same k): the numbers the view shows, computed once before any frame.
+    """
+    T = len(targets)
+    _, full, _ = unroll_loss_and_grads(params, xs, targets)
+    runs = {}
+    for k in range(1, T + 1):
+        _, grads, trace = unroll_loss_and_grads(params, xs, targets, k=k)
+        sliding = unroll_loss_and_grads(params, xs, targets, k=k, truncation="sliding")[2]
+        err, cos = grad_difference(grads, full) if k < T else (0.0, 1.0)
+        runs[k] = {
+            "k": k,
+            "starts": chunk_starts(T, k),
+            "kept": loss_reach(params, xs, targets, k=k) > 0,
+            "error": err,
+            "cosine": cos,
+            "backward_steps": trace["backward_steps"],
+            "sliding_steps": sliding["backward_steps"],
+        }
+    return runs
+
+
+def _error_bars(ax, errors):
+    """The right panel: the relative error for each k = 1..len(errors) as muted bars, with a
+    label to sit on the current k's bar. Returns (bars, label)."""
+    T = len(errors)
+    bars = ax.bar(range(1, T + 1), errors, width=0.7, color=MUTED)
+    ax.set_xticks(list(range(1, T + 1, 2)))
+    ax.set_xlim(-0.2, T + 1.2)  # room for the labels of the first and last bar
+    ax.set_ylim(0.0, 1.12 * max(errors))
+    ax.set_xlabel("chunk length k", fontsize=9)
+    ax.set_ylabel("relative error", fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.set_title("error vs full BPTT", fontsize=10, y=1.0)
+    return bars, ax.text(0, 0, "", ha="center", va="bottom", fontsize=8)
+
+
+def _truncation_table(T, values, result):
+    """The table beside the truncation figure: the chunks as 1-based step ranges, how many of
+    the T (T + 1) / 2 (loss, step) gradients they keep, the error and cosine against full BPTT
+    and the backward steps of chunked and sliding-window truncation. Returns HTML."""
+    ends = [*result["starts"][1:], T]
+    chunks = ", ".join(
+        f"{a + 1}-{b}" if b > a + 1 else f"{b}" for a, b in zip(result["starts"], ends, strict=True)
+    )
+    kept, pairs = int(result["kept"].sum()), T * (T + 1) // 2
+    rows = [
+        ["chunks (steps)", chunks],
+        ["(loss, step) pairs kept", f"{kept} of {pairs}"],
+        ["relative error", f"{result['error']:.2f}"],
+        ["cosine with full", f"{result['cosine']:.2f}"],
+        ["backward steps", f"{result['backward_steps']}"],
+        ["sliding window, same k", f"{result['sliding_steps']}"],
+    ]
+    return _html(["k = " + str(values["k"]), ""], rows)
+
+
 def truncation_explorer(params=None, text=CHUNK_TEXT):
     """A slider for the chunk length k of truncated BPTT (1..T), a loss at every step.
 
@@ -252,37 +316,13 @@ def truncation_explorer(params=None, text=CHUNK_TEXT):
     params = hello_params() if params is None else params
     xs, targets = chunk_example(text)
     T = len(targets)
-    _, full, _ = unroll_loss_and_grads(params, xs, targets)
+    runs = _truncation_runs(params, xs, targets)
     reach = loss_reach(params, xs, targets)  # full BPTT: every path
-    runs = {}
-    for k in range(1, T + 1):
-        _, grads, trace = unroll_loss_and_grads(params, xs, targets, k=k)
-        sliding = unroll_loss_and_grads(params, xs, targets, k=k, truncation="sliding")[2]
-        err, cos = grad_difference(grads, full) if k < T else (0.0, 1.0)
-        kept = loss_reach(params, xs, targets, k=k) > 0
-        runs[k] = {
-            "k": k,
-            "starts": chunk_starts(T, k),
-            "kept": kept,
-            "error": err,
-            "cosine": cos,
-            "backward_steps": trace["backward_steps"],
-            "sliding_steps": sliding["backward_steps"],
-        }
     on = reach[reach > 0]
     vmin, vmax = float(on.min()), float(on.max())
     fig, (ax, axe) = new_figure(8.0, 4.4, ncols=2, width_ratios=(1.25, 1))
     art = dn.draw_reach_map(ax, T, title="which loss reaches which h\u209c")
-    errors = [runs[k]["error"] for k in range(1, T + 1)]
-    bars = axe.bar(range(1, T + 1), errors, width=0.7, color=MUTED)
-    axe.set_xticks(list(range(1, T + 1, 2)))
-    axe.set_xlim(-0.2, T + 1.2)  # room for the labels of the first and last bar
-    axe.set_ylim(0.0, 1.12 * max(errors))
-    axe.set_xlabel("chunk length k", fontsize=9)
-    axe.set_ylabel("relative error", fontsize=9)
-    axe.tick_params(labelsize=8)
-    axe.set_title("error vs full BPTT", fontsize=10, y=1.0)
-    label = axe.text(0, 0, "", ha="center", va="bottom", fontsize=8)
+    bars, label = _error_bars(axe, [runs[k]["error"] for k in range(1, T + 1)])
 
     def update(k):
         r = runs[k]
@@ -293,29 +333,12 @@ def truncation_explorer(params=None, text=CHUNK_TEXT):
         label.set_text(f"{r['error']:.2f}")
         return r
 
-    def table(values, result):
-        ends = [*result["starts"][1:], T]
-        chunks = ", ".join(
-            f"{a + 1}-{b}" if b > a + 1 else f"{b}"
-            for a, b in zip(result["starts"], ends, strict=True)
-        )
-        kept, pairs = int(result["kept"].sum()), T * (T + 1) // 2
-        rows = [
-            ["chunks (steps)", chunks],
-            ["(loss, step) pairs kept", f"{kept} of {pairs}"],
-            ["relative error", f"{result['error']:.2f}"],
-            ["cosine with full", f"{result['cosine']:.2f}"],
-            ["backward steps", f"{result['backward_steps']}"],
-            ["sliding window, same k", f"{result['sliding_steps']}"],
-        ]
-        return _html(["k = " + str(values["k"]), ""], rows)
-
     moving = [art["image"], *art["vlines"], *art["hlines"], *bars, label]  # blitted per frame
     spec = FigureSpec(
         fig,
         update,
         {"k": int_range(1, T, 5, "k")},
-        table=table,
+        table=partial(_truncation_table, T),
         alt="Which loss term's gradient reaches which hidden state under chunks of k steps, and "
         "the relative error against full BPTT for every k",
         title="truncated BPTT in chunks of k",

@@ -10,6 +10,8 @@ import re
 import time
 import urllib.parse
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 PANEL = "window.jupyterapp?.shell?.currentWidget"
 KERNEL_IDLE = f"{PANEL}?.sessionContext?.session?.kernel?.status === 'idle'"
 ALL_RAN = f"""() => {{
@@ -195,12 +197,27 @@ class NotebookPage:
             "async () => { await jupyterapp.commands.execute('filebrowser:activate'); }"
         )
 
-    def menu(self, top, item):
-        """Click a menu-bar entry, then one of its items (both by their visible text)."""
+    def menu(self, top, item, attempts=3):
+        """Click a menu-bar entry, then one of its items (both by their visible text).
+
+        A click on the menu bar can be lost on a loaded machine (the editor still holds the
+        focus, or the menu opened and closed again): CI once waited 30 s for an item of a menu
+        that was not open. So when the item does not show within 5 s, the menu is closed with
+        Escape and opened again, up to `attempts` times; then the last error is raised."""
         exact = re.compile(f"^{re.escape(top)}$")
-        self.page.locator(".lm-MenuBar-itemLabel", has_text=exact).click()
         entries = self.page.locator(".lm-Menu:visible .lm-Menu-itemLabel")
-        entries.get_by_text(item, exact=True).click()
+        for attempt in range(attempts):
+            self.page.locator(".lm-MenuBar-itemLabel", has_text=exact).click()
+            entry = entries.get_by_text(item, exact=True)
+            try:
+                entry.wait_for(state="visible", timeout=5_000)
+            except PlaywrightTimeoutError:
+                if attempt == attempts - 1:
+                    raise
+                self.page.keyboard.press("Escape")
+                continue
+            entry.click()
+            return
 
     def run_all(self, timeout=120):
         """Clear every output, Run > Run All Cells, and wait until it finished (or failed).

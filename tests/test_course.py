@@ -2,8 +2,6 @@
 files, the builders their code calls, their headings and the README's table."""
 
 import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -133,13 +131,6 @@ def test_the_readme_table_lists_the_registered_notebooks_in_order():
             break
         table.append(line)
     assert table == readme_table(), "README.md's table should read:\n" + "\n".join(readme_table())
-
-
-def test_importing_the_registry_stays_headless():
-    heavy = "('matplotlib', 'ipywidgets')"
-    code = f"import sys, rnnlib.course; print(sorted(m for m in {heavy} if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]"
 
 
 def test_a_lookup_of_an_unknown_notebook_names_it_and_the_known_ones():

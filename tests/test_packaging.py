@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,10 +56,12 @@ def test_pip_installs_the_package_editable_in_the_conda_env():
     assert "- -e ." in (ROOT / "environment.yml").read_text()
 
 
-def test_import_rnnlib_stays_headless():
-    """The math never pulls in matplotlib or ipywidgets: `import rnnlib` stays fast and headless."""
+@pytest.mark.parametrize("module", ["rnnlib", "rnnlib.course"])
+def test_import_rnnlib_stays_headless(module):
+    """The math and the course registry never pull in matplotlib or ipywidgets: `import rnnlib`
+    stays fast and headless, and the registry imports a builder's module only to build it."""
     heavy = "('matplotlib', 'ipywidgets')"
-    code = f"import sys, rnnlib; print(sorted(m for m in {heavy} if m in sys.modules))"
+    code = f"import sys, {module}; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

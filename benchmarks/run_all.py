@@ -6,7 +6,8 @@ notebook is opened (kernel started and idle), then Run > Run All Cells is chosen
 show a warm kernel). Timed from the menu click until every code cell has run
 (NotebookPage.run_all). After each run the script also waits until every view's frame switcher
 in the page draws a frame (a canvas marked with data-frame) and prints that wait as "live s":
-the time after Run All finished until the last view could answer a slider in the page.
+the time after Run All finished until the last view could answer a slider in the page. A run
+whose outputs hold an error stops the script (it would time nothing).
 Printed per notebook: the first run, the median of the others, and live s of the last run; then
 whether the goal (warm Run All <= 5 s per notebook) is met. Kernel, server and browser share
 this machine: run it on a quiet one (the load average is printed at the start and the end).
@@ -23,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 import lab  # noqa: E402
-from notebook_page import NotebookPage  # noqa: E402
+from notebook_page import NotebookPage, output_problems  # noqa: E402
 
 GOAL_S = 5.0
 ALL_LIVE = """() => Array.from(document.querySelectorAll('.jp-Notebook .rnnlib-frames'))
@@ -35,6 +36,9 @@ def run(nb, repeats):
     runs, live = [], 0.0
     for _ in range(repeats):
         took = nb.run_all(timeout=300)
+        errors, _ = output_problems(nb.cells())
+        if errors:  # a Run All stopped by an error is fast and measures nothing
+            raise SystemExit(f"{nb.path}: Run All failed: {errors[0]}")
         start = time.monotonic()
         nb.page.wait_for_function(ALL_LIVE, timeout=60_000, polling=50)
         live = max(0.0, time.monotonic() - start)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 import lab  # noqa: E402
-from notebook_page import NotebookPage, output_problems  # noqa: E402
+from notebook_page import each_open, output_problems  # noqa: E402
 
 GOAL_S = 5.0
 ALL_LIVE = """() => Array.from(document.querySelectorAll('.jp-Notebook .rnnlib-frames'))
@@ -63,18 +63,11 @@ def main():
     print(head)
     print("-" * len(head))
     worst = 0.0
-    with lab.lab_server() as server, lab.chromium() as context:
-        page = context.new_page()
-        for path in paths:
-            nb = NotebookPage(page, server, f"notebooks/{path.name}")
-            try:
-                nb.open()
-                runs, live = run(nb, args.repeats)
-            finally:
-                nb.close()
-            warm = statistics.median(runs[1:])
-            worst = max(worst, warm)
-            print(f"{path.stem:<14} {runs[0]:>8.1f} {warm:>7.1f} {live:>7.2f}", flush=True)
+    for path, nb in each_open(paths):
+        runs, live = run(nb, args.repeats)
+        warm = statistics.median(runs[1:])
+        worst = max(worst, warm)
+        print(f"{path.stem:<14} {runs[0]:>8.1f} {warm:>7.1f} {live:>7.2f}", flush=True)
     print("-" * len(head))
     verdict = "met" if worst <= GOAL_S else "NOT met"
     print(f"goal: warm Run All <= {GOAL_S:.0f} s per notebook: {verdict}")

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "browser"))
 import lab  # noqa: E402
-from notebook_page import NotebookPage  # noqa: E402
+from notebook_page import each_open  # noqa: E402
 
 GOAL_MEDIAN_MS, GOAL_P95_MS = 50.0, 100.0
 
@@ -109,16 +109,9 @@ def main():
     print(__doc__.split("Run:")[0].strip())
     print(f"\nmachine: {os.cpu_count()} cores, load average {load[0]:.2f} at start\n")
     start, results = time.monotonic(), []
-    with lab.lab_server() as server, lab.chromium() as context:
-        page = context.new_page()
-        for path in paths:
-            nb = NotebookPage(page, server, f"notebooks/{path.name}")
-            try:
-                nb.open()
-                nb.run_all()
-                results.append((path.stem, measure(nb, args.presses)))
-            finally:
-                nb.close()
+    for path, nb in each_open(paths):
+        nb.run_all()
+        results.append((path.stem, measure(nb, args.presses)))
     met = report(results)
     took = time.monotonic() - start
     print(f"\n{took:.0f} s in all; load average {os.getloadavg()[0]:.2f} at the end")

@@ -342,3 +342,21 @@ class NotebookPage:
         finally:
             for event, listener in self._listeners.items():
                 self.page.remove_listener(event, listener)
+
+
+def each_open(paths):
+    """Each notebook of `paths` (files in notebooks/) opened in turn in one page of a fresh
+    JupyterLab and headless Chromium (lab.lab_server, lab.chromium), as the benchmarks visit
+    them: yields (path, NotebookPage) with the notebook open and its kernel idle, and closes it
+    before opening the next."""
+    import lab  # a sibling module: its folder is on the path of whoever imported this one
+
+    with lab.lab_server() as server, lab.chromium() as context:
+        page = context.new_page()
+        for path in paths:
+            nb = NotebookPage(page, server, f"notebooks/{path.name}")
+            try:
+                nb.open()
+                yield path, nb
+            finally:
+                nb.close()

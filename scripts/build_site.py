@@ -285,6 +285,9 @@ def execute(name):
     from nbconvert.preprocessors import ExecutePreprocessor
 
     nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    # every frame drawn before each cell returns (rnnlib.widgets.view): the stored widget state
+    # is the page's only source of frames
+    os.environ["RNNLIB_RENDER"] = "eager"  # the kernel inherits it
     ExecutePreprocessor(timeout=600, store_widget_state=True).preprocess(
         nb, {"metadata": {"path": str(NOTEBOOKS)}}
     )

@@ -3,6 +3,7 @@ every state rendered once and switched in the page through one position vector (
 indices), a ValueError at build time when a view cannot be switched in the page, frames
 blitted when the moving artists are known, and a static PNG left in the saved output."""
 
+import asyncio
 import base64
 import io
 import subprocess
@@ -360,3 +361,100 @@ def test_view_modules_import_no_ipywidgets():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def in_a_loop(build, *then):
+    """Build a view inside a running event loop (as in a notebook kernel); the messages the
+    switcher sends the page are recorded: view.sent (frame index, PNG) and view.sent_tables
+    (state index, HTML). Each of `then` is called with the view before the filling task runs;
+    returns the view after `filled()`, with view.first and view.first_tables the switcher's
+    frames and tables as the cell returned."""
+    from rnnlib.widgets.view import filled
+
+    def record(view, msg, buffers):
+        if "frame" in msg:
+            view.sent.append((msg["frame"], buffers[0]))
+        if "state" in msg:
+            view.sent_tables.append((msg["state"], msg["table"]))
+
+    async def main():
+        view = build()
+        view.sent, view.sent_tables = [], []
+        view.switcher.send = lambda msg, buffers: record(view, msg, buffers)
+        view.first = list(view.switcher.frames)
+        view.first_tables = list(view.switcher.tables)
+        for step in then:
+            step(view)
+        await filled()
+        return view
+
+    return asyncio.run(main())
+
+
+@pytest.mark.parametrize("animated", [False, True])
+def test_in_a_running_loop_frames_are_drawn_after_the_cell_returns(animated):
+    """In a loop (a kernel) the view returns with its default frame in the page, every table
+    and every update checked; the other frames come one per message, nearest the controls
+    first, then all at once in `frames`. They are the frames an eager build draws."""
+    view = in_a_loop(lambda: sine_view(animated=animated, n=5, width=3)[0])
+    eager, _ = sine_view(animated=animated, n=5, width=3)
+    keys = [(k, w) for k in range(1, 6) for w in range(1, 4)]
+    assert view.first[0] == eager.switcher.frames[0] and not any(view.first[1:])
+    assert view.switcher.tables == eager.switcher.tables  # every table at once
+    assert view.switcher.frames == eager.switcher.frames and view.complete
+    assert sorted(i for i, _ in view.sent) == list(range(1, 15))  # each missing frame once
+    assert [png for _, png in sorted(view.sent)] == eager.switcher.frames[1:]
+    steps = [keys[i][0] - 1 + keys[i][1] - 1 for i, _ in view.sent]
+    assert steps == sorted(steps)  # nearest the default (1, 1) first
+    assert {k: f[:2] for k, f in view.frames.items()} == {k: f[:2] for k, f in eager.frames.items()}
+
+
+def test_a_press_on_a_frame_not_drawn_yet_is_drawn_and_sent_at_once():
+    def press(view):
+        view.controls["k"].index = 4  # before the task's first step
+        assert view.sent[0][0] == 4 * 3 and view.result == {"k": 5, "w": 1}
+
+    view = in_a_loop(lambda: sine_view(animated=True, n=5, width=3)[0], press)
+    near = [i for i, _ in view.sent[1:3]]
+    assert sorted(near) == [9, 13]  # then the frames one step from (5, 1): (4, 1), (5, 2)
+    assert len(view.sent) == 14 and view.complete
+
+
+def test_in_a_loop_table_only_states_are_completed_later_too():
+    """A control that changes only the table (a seed) does not hold the cell up: the build
+    runs one update per frame, and the other seeds' tables come in messages."""
+    view = in_a_loop(lambda: text_view(n_seeds=3))
+    eager = text_view(n_seeds=3)
+    computed = [i for i, t in enumerate(view.first_tables) if t]
+    assert computed == [0, 3, 6, 9]  # seed 0 (the default) for each k
+    assert sorted(i for i, _ in view.sent_tables) == [1, 2, 4, 5, 7, 8, 10, 11]
+    assert view.switcher.tables == eager.switcher.tables and view.complete
+    assert view.switcher.frames == eager.switcher.frames
+
+
+@pytest.mark.parametrize("mode", ["eager", "background"])
+def test_the_render_mode_comes_from_the_environment(mode, monkeypatch):
+    monkeypatch.setenv("RNNLIB_RENDER", mode)
+    view = in_a_loop(lambda: sine_view(n=3, width=1)[0])
+    assert all(view.first) == (mode == "eager") and view.complete
+
+
+def test_an_unknown_render_mode_is_an_error_naming_it(monkeypatch):
+    monkeypatch.setenv("RNNLIB_RENDER", "lazy")
+    with pytest.raises(ValueError, match=r"RNNLIB_RENDER='lazy': expected one of"):
+        in_a_loop(lambda: sine_view(n=3, width=1)[0])
+
+
+def test_an_undeclared_artist_is_an_error_at_build_time_in_a_loop_too():
+    spec = sine_spec(animated=True)
+    spec.animated = spec.animated[:1]  # the bar moves too
+    with pytest.raises(ValueError, match="not declared animated"):
+        in_a_loop(lambda: FigureView(spec))
+
+
+def test_an_empty_table_is_an_error_naming_the_view():
+    spec = sine_spec()
+    spec.table = lambda values, result: "" if values["k"] == 3 else "<b>k</b>"
+    spec.title = "sines"
+    with pytest.raises(ValueError, match=r"view 'sines': table\(\{'k': 3, 'w': 1\}\) gave ''"):
+        FigureView(spec)

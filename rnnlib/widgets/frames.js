@@ -8,6 +8,12 @@
 // A frame is decoded into an ImageBitmap when it is first needed (the shown one, then its
 // neighbours along each control), and at most CACHE decoded frames are kept, least recently
 // shown dropped first: a view of hundreds of 2x frames stays within a bounded memory.
+// A frame the kernel has not drawn yet arrives empty (b""), and so does a table not computed
+// yet (""): each comes later in a custom message ({frame: index} with the PNG as its buffer,
+// {state: index, table: html}), and all of them once the view is complete (`frames` and
+// `tables` change). Until a frame arrives the canvas keeps the last one, marked data-pending
+// (the table likewise, data-pending on its box); the element's data-missing counts what is
+// still to come.
 const CACHE = 48;
 
 const PREFIX = "IPY_MODEL_"; // how a widget reference arrives (ipywidgets' widget_serialization)
@@ -25,9 +31,10 @@ async function render({ model, el }) {
   const width = model.get("width");
   const height = model.get("height");
   const scale = model.get("scale") || 1;
-  const tables = model.get("tables");
+  let tables = model.get("tables").slice(); // empty: the view has no table
   const labels = model.get("labels");
-  const frames = model.get("frames");
+  let frames = model.get("frames").slice();
+  const have = (i) => frames[i] !== undefined && frames[i].byteLength > 0;
 
   el.classList.add("rnnlib-frames");
   el.dataset.counts = counts.join(" "); // the grid, for tests that check which frame is shown
@@ -124,7 +131,9 @@ async function render({ model, el }) {
     const frame = flat(figureAxes);
     const state = flat(allAxes);
     if (labels[state] !== undefined) canvas.setAttribute("aria-label", labels[state]);
-    if (frame !== drawn) {
+    if (!have(frame)) canvas.dataset.pending = String(frame); // the kernel sends it
+    else delete canvas.dataset.pending;
+    if (frame !== drawn && have(frame)) {
       if (bitmaps.has(frame)) draw(frame);
       else
         decode(frame).then((bitmap) => {
@@ -132,17 +141,43 @@ async function render({ model, el }) {
         });
     }
     const html = tables[state];
-    if (html !== undefined && html !== shownTable) {
+    if (html === "") table.dataset.pending = String(state); // the kernel sends it
+    else delete table.dataset.pending;
+    if (html && html !== shownTable) {
       table.innerHTML = html;
       shownTable = html;
     }
-    neighbours().forEach((i) => decode(i));
+    neighbours().filter(have).forEach((i) => decode(i));
   };
+  const count = () => {
+    const gaps = frames.filter((_, i) => !have(i)).length + tables.filter((t) => t === "").length;
+    el.dataset.missing = String(gaps);
+  };
+  const arrived = (msg, buffers) => {
+    if (msg === null || typeof msg !== "object") return;
+    if (Number.isInteger(msg.frame)) frames[msg.frame] = buffers[0];
+    if (Number.isInteger(msg.state)) tables[msg.state] = msg.table;
+    count();
+    show();
+  };
+  const replaced = () => {
+    frames = model.get("frames").slice();
+    tables = model.get("tables").slice();
+    count();
+    show();
+  };
+  count();
   show();
   controls.forEach((c) => c.on("change:index", show));
+  model.on("msg:custom", arrived);
+  model.on("change:frames", replaced);
+  model.on("change:tables", replaced);
   return () => {
     alive = false;
     controls.forEach((c) => c.off("change:index", show));
+    model.off("msg:custom", arrived);
+    model.off("change:frames", replaced);
+    model.off("change:tables", replaced);
     bitmaps.forEach((b) => b.close());
     bitmaps.clear();
   };

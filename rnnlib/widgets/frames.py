@@ -23,7 +23,9 @@ class FrameSwitcher(anywidget.AnyWidget):
     of each control; figure_axes, the controls the frame depends on; controls, the selection
     widgets themselves (references "IPY_MODEL_<id>" in the page), whose indices are the
     position in the grid; width, height, the frames' size in CSS pixels; scale, image pixels
-    per CSS pixel; labels, the accessible name of every state (row-major, all controls). The
+    per CSS pixel; labels, the accessible name of every state (row-major, all controls). A
+    frame not drawn yet is b"" and a table not computed yet "": the kernel sends each later
+    in a custom message (rnnlib.widgets.view, frames.js), then sets both traits whole. The
     page decodes frames when they are first shown and keeps at most CACHE of them decoded
     (frames.js): memory stays bounded.
     """

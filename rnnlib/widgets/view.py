@@ -11,13 +11,30 @@ figure, far cheaper than text drawn in matplotlib. When the view names the artis
 frame is blitted: the static rest of the figure is drawn once as a background, and each frame
 copies it back and draws only the moving artists (axes, ticks and text are most of a full
 draw's cost). PIL comes with matplotlib, which uses it to write PNGs.
+
+When the view is built in a running event loop (a notebook kernel: ipykernel, or Pyodide's in the
+browser), only the default frame is drawn before the cell returns. The update of every figure
+state still runs then (checked, so a view that cannot be switched in the page fails in its own
+cell), but drawing and encoding the other frames (most of a build: seconds for a view of a
+hundred frames) and the states that differ only in table-only controls (a sampler's seed) are
+left to one background task (_Filler). It completes one state per step, nearest the controls
+first, and sends each to the page as it is made. A press on a state not done yet is done by the
+kernel on demand (the controls are observed). Once every state is done, the switcher's `frames`
+and `tables` traits hold them all (saved widget state, a second view of the output). Without a
+running loop (scripts, tests), or with RNNLIB_RENDER=eager in the environment (the site build
+stores the widget state), every state is done before the view is returned. Under Pyodide the
+task runs on its event loop: no threads.
 """
 
+import asyncio
 import base64
 import html
 import io
 import itertools
 import math
+import os
+import sys
+import traceback
 
 import ipywidgets as widgets
 from PIL import Image
@@ -30,6 +47,83 @@ from .spec import FigureSpec, TextSpec
 
 PRERENDER_LIMIT = 128  # figure frames per view, at most (the page holds them all)
 STATE_LIMIT = 256  # states (figure frame + table) per view, at most
+RENDER = "RNNLIB_RENDER"  # environment: "eager" draws every frame before build returns
+RENDER_MODES = ("", "eager", "background")
+
+
+def filling_loop():
+    """The running event loop the frames are filled in on, or None when every frame must be
+    drawn before build returns (no running loop, or RNNLIB_RENDER=eager)."""
+    mode = os.environ.get(RENDER, "")
+    if mode not in RENDER_MODES:
+        raise ValueError(f"{RENDER}={mode!r}: expected one of {RENDER_MODES} (empty: background)")
+    if mode == "eager":
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+QUIET_S = 0.05  # after a cell or a message held the loop, it must stay free this long
+NEXT_S = 0.001  # then one frame after another, each after a timer this short...
+LATE_S = 0.015  # ...that fires on time: later than this, something else ran (Pyodide's timers
+# are clamped to about 4 ms)
+
+
+class _Filler:
+    """One task that draws the missing frames of every view, one frame per step, the view
+    built last first (a cell run again supersedes its older view). It draws only while the
+    loop is free: a frame waits for a timer that fired on time, so a cell that held the loop
+    (in a Run All the next cell is queued already) sends it back to waiting for a quiet spell.
+    The notebook waits for a frame only when a cell arrives while one is being drawn (tens of
+    milliseconds)."""
+
+    def __init__(self):
+        self.views = []
+        self.task = None
+        self.errors = []  # (view name, exception) of views whose filling failed
+
+    def add(self, view, loop):
+        self.views.append(view)
+        if self.task is None or self.task.done():
+            self.task = loop.create_task(self._run())
+
+    async def _run(self):
+        loop = asyncio.get_running_loop()
+        quiet = False
+        while self.views:
+            wait = NEXT_S if quiet else QUIET_S
+            due = loop.time() + wait
+            await asyncio.sleep(wait)  # a queued cell, a press, a message: their turn
+            quiet = loop.time() - due < LATE_S
+            if not quiet:
+                continue
+            view = self.views[-1]
+            try:
+                more = view.fill_step()
+            except Exception as exc:  # shown, kept for filled(); the other views go on
+                traceback.print_exc(file=sys.stderr)
+                self.errors.append((view.name, exc))
+                more = False
+            if not more:
+                self.views.remove(view)
+
+    async def wait(self):
+        while self.task is not None and not self.task.done():
+            await asyncio.shield(self.task)
+        if self.errors:
+            name, exc = self.errors[0]
+            raise RuntimeError(f"drawing the frames of view {name!r} failed: {exc!r}") from exc
+
+
+_FILLER = _Filler()
+
+
+async def filled():
+    """Wait until every view built so far has all its frames drawn and in the page; raises a
+    RuntimeError naming the view if drawing one failed. (`await filled()` in a notebook cell.)"""
+    await _FILLER.wait()
 
 
 def control_values(controls):
@@ -90,8 +184,13 @@ class FigureView:
         if prerender:
             self._check_limits()
         self.background = None
-        self.frames = {}
+        self.frames = {}  # state -> (png, html, result), for states whose frame is drawn
+        self._states = {}  # state -> (html, result): every state's update, checked
         self._pngs = {}  # figure state (values of figure_controls) -> PNG bytes
+        self._drawn = None  # the state the artists were last updated to
+        self._sent = set()  # figure states whose frame the page holds
+        self._sent_tables = set()  # states whose table the page holds
+        loop = filling_loop() if prerender else None
         self.controls = {name: make_control(c) for name, c in self.grid.items()}
         self.image = widgets.Image(format="png")
         self.html = widgets.HTML()
@@ -106,9 +205,9 @@ class FigureView:
         self.result = self.update(**self._defaults)
         freeze_layout(self.fig)  # the layout of the default state serves every frame
         self._watch()
-        if prerender:
-            for state in self.all_states():
-                self.render(state)
+        if prerender:  # every figure state's update now (checked); the rest now or later
+            for state in self.all_states() if loop is None else self._figure_defaults():
+                self._state(state) if loop else self.render(state)
         self._show(self._defaults)
         self.size = Image.open(io.BytesIO(self._png)).size  # every frame's (width, height)
         self.css_size = tuple(round(n / SCALE) for n in self.size)
@@ -116,6 +215,8 @@ class FigureView:
         self.image.layout = widgets.Layout(width=width, height=height)  # a swap moves nothing
         if prerender:
             self._switch_in_page(rows)
+            if not self.complete:
+                _FILLER.add(self, loop)
         for c in self.controls.values():
             c.observe(self._on_change, names="index")
         for name, value in spec.attributes.items():
@@ -166,6 +267,7 @@ class FigureView:
         """update(**values); when frames are blitted, a ValueError if it changed more than the
         animated artists (an artist marked stale, an artist added or removed, view limits
         moved): the background would show the default state's version of it."""
+        self._drawn = self._key(values)
         if not self.animated:
             return self.update(**values)
         for a in self._still:
@@ -192,11 +294,12 @@ class FigureView:
         trip and the image reload were most of the latency)."""
         names = list(self.grid)
         states = self.all_states()
-        figure_states = itertools.product(*(self.grid[n].values for n in self.figure_controls))
+        self._sent = set(self._pngs)
+        self._sent_tables = set(self._states) if self.table else set()
         width, height = self.css_size
         self.switcher = FrameSwitcher(
-            frames=[self._pngs[v] for v in figure_states],  # row-major over figure_controls
-            tables=[self.frames[self._key(s)][1] for s in states] if self.table else [],
+            frames=self._page_frames(),
+            tables=self._page_tables(),
             labels=[self.label(s) for s in states],
             scale=SCALE,
             counts=[len(c.values) for c in self.grid.values()],
@@ -206,6 +309,77 @@ class FigureView:
             height=height,
         )
         self.widget.children = (*rows, self.switcher)
+
+    def figure_states(self):
+        """Every state of the figure controls, row-major (the frames' order in the page)."""
+        return list(itertools.product(*(self.grid[n].values for n in self.figure_controls)))
+
+    def _page_frames(self):
+        """The PNG of every figure state, b"" for one not drawn yet (the page waits for it)."""
+        return [self._pngs.get(v, b"") for v in self.figure_states()]
+
+    def _page_tables(self):
+        """The table of every state, "" for one not computed yet; [] for a view without."""
+        if self.table is None:
+            return []
+        return [self._states.get(self._key(s), ("",))[0] for s in self.all_states()]
+
+    def _figure_defaults(self):
+        """One state per figure state, the other controls at their defaults: the updates a
+        build runs to check every frame's artists (the table-only states can wait)."""
+        names = self.figure_controls
+        return [
+            {**self._defaults, **dict(zip(names, v, strict=True))} for v in self.figure_states()
+        ]
+
+    def fill_step(self):
+        """Complete one state the page lacks (its frame or its table), the nearest in control
+        steps to what the controls show, and send it to the page; when none is missing, give
+        the switcher every frame and table. Returns whether states are still missing (the
+        background task's step, see _Filler)."""
+        if self.switcher.comm is None:  # closed: no page to fill
+            return False
+        missing = [s for s in self.all_states() if self._key(s) not in self.frames]
+        if missing:
+            at = {n: c.index for n, c in self.controls.items()}
+
+            def steps(state):
+                return sum(abs(self.grid[n].index(v) - at[n]) for n, v in state.items())
+
+            self.render(min(missing, key=steps))
+            return True
+        with self.switcher.hold_sync():  # one message
+            self.switcher.frames = self._page_frames()
+            self.switcher.tables = self._page_tables()
+        self._sent = set(self._pngs)
+        self._sent_tables = set(self._states) if self.table else set()
+        return False
+
+    @property
+    def complete(self):
+        """Whether the page holds every frame and table."""
+        if self.switcher is None:
+            return True
+        tables = len(self.switcher.tables)
+        return len(self._sent) == len(self.switcher.frames) and len(self._sent_tables) == tables
+
+    def _send(self, values):
+        """Send the page what it lacks of a rendered state: a custom message {frame: index}
+        with the PNG as its buffer, and/or {state: index, table: html}."""
+        if self.switcher is None:
+            return
+        key, figure_key = self._key(values), self._key(values, self.figure_controls)
+        msg, buffers = {}, []
+        if figure_key not in self._sent:
+            msg["frame"] = self.figure_states().index(figure_key)
+            buffers.append(self._pngs[figure_key])
+            self._sent.add(figure_key)
+        if self.table is not None and key not in self._sent_tables:
+            msg["state"] = [self._key(s) for s in self.all_states()].index(key)
+            msg["table"] = self._states[key][0]
+            self._sent_tables.add(key)
+        if msg:
+            self.switcher.send(msg, buffers)
 
     def label(self, values):
         """The accessible name of the frame for a dict of control values: what the figure
@@ -220,17 +394,34 @@ class FigureView:
     def _key(self, values, names=None):
         return tuple(values[name] for name in (names or self.grid))
 
-    def render(self, values):
-        """Compute (or fetch from the cache) the frame, table and result for a dict of control
-        values; the figure is rendered once per state of the figure controls."""
+    def _state(self, values):
+        """(table HTML, result) of a dict of control values: update run once, checked."""
         key = self._key(values)
-        if key not in self.frames:
+        if key not in self._states:
             result = self._checked_update(values)
             html = self.table(values, result) if self.table is not None else ""
+            if self.table is not None and (not isinstance(html, str) or not html):
+                raise ValueError(
+                    f"view {self.name!r}: table({values}) gave {html!r}; expected a non-empty "
+                    "HTML string (the page reads an empty table as one still to come)"
+                )
+            self._states[key] = (html, result)
+        return self._states[key]
+
+    def render(self, values):
+        """Compute (or fetch from the cache) the frame, table and result for a dict of control
+        values; the figure is rendered once per state of the figure controls; what the page
+        does not hold yet is sent to it."""
+        key = self._key(values)
+        if key not in self.frames:
+            html, result = self._state(values)
             figure_key = self._key(values, self.figure_controls)
             if figure_key not in self._pngs:
+                if self._drawn != key:  # the artists show another state
+                    self._checked_update(values)
                 self._pngs[figure_key] = self._frame_png()
             self.frames[key] = (self._pngs[figure_key], html, result)
+            self._send(values)
         return self.frames[key]
 
     def _frame_png(self):

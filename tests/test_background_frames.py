@@ -1,0 +1,78 @@
+"""Frames drawn in the background are the frames drawn before the cell returns.
+
+In a notebook kernel a view draws its default frame before its cell returns and the rest later,
+between and after the following cells (rnnlib.widgets.view._Filler). A later cell that changed
+what a view draws from (arrays updated in place, a figure redrawn) would make those frames differ
+from the ones the view stood for when its cell ran. So each lecture notebook is run twice in a
+real kernel, in the background (the default) and with RNNLIB_RENDER=eager, and every view's
+frames, tables and labels must be byte-identical; the background run also has to end with every
+frame in the page.
+"""
+
+import json
+import os
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from rnnlib import course
+
+FOLDER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
+LECTURES = [nb for nb in course.NOTEBOOKS if nb.builders]
+
+DIGESTS = """
+import gc, hashlib, json
+from rnnlib.widgets.view import FigureView, filled
+await filled()
+
+def _digest(v):
+    h = hashlib.sha256()
+    for part in v.switcher.frames:
+        h.update(hashlib.sha256(part).digest())
+    h.update(json.dumps([v.switcher.tables, v.switcher.labels]).encode())
+    return h.hexdigest()
+
+_views = [v for v in gc.get_objects() if isinstance(v, FigureView) and v.switcher is not None]
+print(json.dumps(sorted(
+    [v.name, _digest(v), v.complete, sum(1 for f in v.switcher.frames if not f)] for v in _views
+)))
+"""
+
+
+def run(stem, mode, monkeypatch):
+    """[name, digest, complete, frames missing] per view, after running notebook `stem`."""
+    monkeypatch.setenv("RNNLIB_RENDER", mode)
+    nb = nbformat.read(os.path.join(FOLDER, f"{stem}.ipynb"), as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(DIGESTS))
+    NotebookClient(nb, timeout=600, resources={"metadata": {"path": FOLDER}}).execute()
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    return json.loads(text.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("notebook", LECTURES, ids=lambda nb: nb.stem)
+def test_background_frames_match_eager_ones(notebook, monkeypatch):
+    background = run(notebook.stem, "background", monkeypatch)
+    eager = run(notebook.stem, "eager", monkeypatch)
+    assert len(background) >= 2, background  # every lecture notebook has views
+    assert all(complete and missing == 0 for _, _, complete, missing in background)
+    assert [row[:2] for row in background] == [row[:2] for row in eager]
+
+
+PROBE = [
+    "from rnnlib.widgets.overview import capacity_explorer\n"
+    "v = capacity_explorer(H=10)\n"
+    "print(sum(1 for f in v.switcher.frames if not f), len(v.switcher.frames), v.complete)",
+    "from rnnlib.widgets.view import filled\nawait filled()\nprint(v.complete)",
+]
+
+
+@pytest.mark.parametrize("mode, missing", [("background", 19), ("eager", 0)])
+def test_a_kernel_cell_returns_before_its_frames_are_drawn(mode, missing, monkeypatch):
+    """In a kernel a view's cell returns with only its default frame drawn (19 of capacity's 20
+    to come), and `await filled()` completes it; RNNLIB_RENDER=eager draws them all first."""
+    monkeypatch.setenv("RNNLIB_RENDER", mode)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in PROBE])
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": FOLDER}}).execute()
+    out = ["".join(o.get("text", "") for o in c.outputs).strip() for c in nb.cells]
+    assert out == [f"{missing} 20 {missing == 0}", "True"]

@@ -33,6 +33,9 @@ WIDGETS_RENDERED = """() => {
   return imgs.every(img => img.complete && img.naturalWidth > 0)
     && canvases.every(c => c.dataset.frame !== undefined);
 }"""
+# every view's page holds all its frames (drawn in the background after its cell returned)
+FRAMES_COMPLETE = """() => Array.from(document.querySelectorAll('.jp-Notebook .rnnlib-frames'))
+  .every(el => el.dataset.missing === '0')"""
 SLIDERS = """() => {
   const cells = Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'));
   const handles = document.querySelectorAll('.jp-Notebook .widget-slider .noUi-handle');
@@ -219,11 +222,14 @@ class NotebookPage:
             entry.click()
             return
 
-    def run_all(self, timeout=120):
+    def run_all(self, timeout=120, complete=True):
         """Clear every output, Run > Run All Cells, and wait until it finished (or failed).
 
         Clearing first means every execution count and widget seen afterwards comes from this
-        run, not from the outputs stored in the file. Returns the seconds Run All took.
+        run, not from the outputs stored in the file. Returns the seconds Run All took. With
+        `complete`, then waits (up to `timeout` s more) until every view's page holds all its
+        frames, which the kernel draws after the cells return: presses after that are answered
+        by the page alone. self.complete_seconds is that wait (None without `complete`).
         """
         self.menu("Edit", "Clear Outputs of All Cells")
         start = time.monotonic()
@@ -231,6 +237,10 @@ class NotebookPage:
         self.page.wait_for_function(ALL_RAN, timeout=timeout * 1000, polling=100)
         seconds = time.monotonic() - start
         self.page.wait_for_function(WIDGETS_RENDERED, timeout=30_000, polling=100)
+        self.complete_seconds = None
+        if complete:
+            self.page.wait_for_function(FRAMES_COMPLETE, timeout=timeout * 1000, polling=100)
+            self.complete_seconds = time.monotonic() - start - seconds
         return seconds
 
     def cells(self):

@@ -6,8 +6,10 @@ blitted when the moving artists are known, and a static PNG left in the saved ou
 import asyncio
 import base64
 import io
+import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import ipywidgets as widgets
 import numpy as np
@@ -363,8 +365,10 @@ def test_view_modules_import_no_ipywidgets():
     assert out.stdout.strip() == "[]"
 
 
-def in_a_loop(build, *then):
-    """Build a view inside a running event loop (as in a notebook kernel); the messages the
+def in_a_loop(build, *then, mode="background"):
+    """Build a view inside a running event loop with RNNLIB_RENDER=`mode` (background: as in a
+    notebook kernel), in a thread of its own (the test process may run a loop of its own, a
+    browser driver's); the messages the
     switcher sends the page are recorded: view.sent (frame index, PNG) and view.sent_tables
     (state index, HTML). Each of `then` is called with the view before the filling task runs;
     returns the view after `filled()`, with view.first and view.first_tables the switcher's
@@ -388,7 +392,16 @@ def in_a_loop(build, *then):
         await filled()
         return view
 
-    return asyncio.run(main())
+    saved = os.environ.get("RNNLIB_RENDER")
+    os.environ["RNNLIB_RENDER"] = mode
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, main()).result()
+    finally:
+        if saved is None:
+            del os.environ["RNNLIB_RENDER"]
+        else:
+            os.environ["RNNLIB_RENDER"] = saved
 
 
 @pytest.mark.parametrize("animated", [False, True])
@@ -432,17 +445,17 @@ def test_in_a_loop_table_only_states_are_completed_later_too():
     assert view.switcher.frames == eager.switcher.frames
 
 
-@pytest.mark.parametrize("mode", ["eager", "background"])
-def test_the_render_mode_comes_from_the_environment(mode, monkeypatch):
-    monkeypatch.setenv("RNNLIB_RENDER", mode)
-    view = in_a_loop(lambda: sine_view(n=3, width=1)[0])
-    assert all(view.first) == (mode == "eager") and view.complete
+@pytest.mark.parametrize("mode", ["eager", "background", ""])
+def test_the_render_mode_comes_from_the_environment(mode):
+    """eager: all first; background: after, in any running loop; unset: after only in a
+    notebook kernel (tests/test_background_frames.py), so not here."""
+    view = in_a_loop(lambda: sine_view(n=3, width=1)[0], mode=mode)
+    assert all(view.first) == (mode != "background") and view.complete
 
 
-def test_an_unknown_render_mode_is_an_error_naming_it(monkeypatch):
-    monkeypatch.setenv("RNNLIB_RENDER", "lazy")
+def test_an_unknown_render_mode_is_an_error_naming_it():
     with pytest.raises(ValueError, match=r"RNNLIB_RENDER='lazy': expected one of"):
-        in_a_loop(lambda: sine_view(n=3, width=1)[0])
+        in_a_loop(lambda: sine_view(n=3, width=1)[0], mode="lazy")
 
 
 def test_an_undeclared_artist_is_an_error_at_build_time_in_a_loop_too():

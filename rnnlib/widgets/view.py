@@ -21,8 +21,9 @@ left to one background task (_Filler). It completes one state per step, nearest 
 first, and sends each to the page as it is made. A press on a state not done yet is done by the
 kernel on demand (the controls are observed). Once every state is done, the switcher's `frames`
 and `tables` traits hold them all (saved widget state, a second view of the output). Without a
-running loop (scripts, tests), or with RNNLIB_RENDER=eager in the environment (the site build
-stores the widget state), every state is done before the view is returned. Under Pyodide the
+running loop in a notebook kernel (scripts, tests), or with RNNLIB_RENDER=eager in the
+environment (the site build stores the widget state), every state is done before the view is
+returned. Under Pyodide the
 task runs on its event loop: no threads.
 """
 
@@ -47,17 +48,28 @@ from .spec import FigureSpec, TextSpec
 
 PRERENDER_LIMIT = 128  # figure frames per view, at most (the page holds them all)
 STATE_LIMIT = 256  # states (figure frame + table) per view, at most
-RENDER = "RNNLIB_RENDER"  # environment: "eager" draws every frame before build returns
+RENDER = "RNNLIB_RENDER"  # environment: how frames are drawn (see filling_loop)
 RENDER_MODES = ("", "eager", "background")
+
+
+def _in_a_kernel():
+    """Whether this code runs in a notebook kernel: an IPython shell with a kernel (ipykernel's,
+    or the Pyodide kernel's in the browser). IPython is looked up, not imported."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "kernel", None) is not None
 
 
 def filling_loop():
     """The running event loop the frames are filled in on, or None when every frame must be
-    drawn before build returns (no running loop, or RNNLIB_RENDER=eager)."""
+    drawn before build returns. RNNLIB_RENDER unset or empty: the loop when running in a
+    notebook kernel (its loop keeps running between cells; a script that runs an event loop
+    for something else, such as a browser driver, may not); "background": any running loop
+    (tests); "eager": none (the site build)."""
     mode = os.environ.get(RENDER, "")
     if mode not in RENDER_MODES:
-        raise ValueError(f"{RENDER}={mode!r}: expected one of {RENDER_MODES} (empty: background)")
-    if mode == "eager":
+        raise ValueError(f"{RENDER}={mode!r}: expected one of {RENDER_MODES} (empty: automatic)")
+    if mode == "eager" or (mode == "" and not _in_a_kernel()):
         return None
     try:
         return asyncio.get_running_loop()

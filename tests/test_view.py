@@ -471,3 +471,32 @@ def test_an_empty_table_is_an_error_naming_the_view():
     spec.title = "sines"
     with pytest.raises(ValueError, match=r"view 'sines': table\(\{'k': 3, 'w': 1\}\) gave ''"):
         FigureView(spec)
+
+
+def test_an_error_in_the_background_is_raised_by_filled_naming_the_view():
+    """Only a table-only state can fail after the cell returned (every figure state's update is
+    checked at build time): here seed 1 moves an artist the view did not declare."""
+    fig, ax = new_figure(4, 2.5)
+    (line,) = ax.plot(X, np.sin(X))
+    (other,) = ax.plot(X, np.cos(X))
+
+    def update(k, seed):
+        line.set_ydata(np.sin(k * X))
+        if seed == 1:
+            other.set_ydata(np.cos(k * X))
+        return {}
+
+    controls = {"k": int_range(1, 2, 1, "k"), "seed": int_range(0, 1, 0, "seed")}
+    spec = FigureSpec(
+        fig,
+        update,
+        controls,
+        table=lambda v, r: "<p>t</p>",
+        figure_controls=["k"],
+        animated=[line],
+        title="seeds",
+    )
+    with pytest.raises(RuntimeError, match=r"view 'seeds' failed: ValueError.*not declared"):
+        in_a_loop(lambda: FigureView(spec))
+    with pytest.raises(ValueError, match="not declared animated"):
+        FigureView(spec)  # eager: at build time

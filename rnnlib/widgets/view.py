@@ -124,8 +124,8 @@ class _Filler:
     async def wait(self):
         while self.task is not None and not self.task.done():
             await asyncio.shield(self.task)
-        if self.errors:
-            name, exc = self.errors[0]
+        if self.errors:  # said once
+            (name, exc), self.errors = self.errors[0], []
             raise RuntimeError(f"drawing the frames of view {name!r} failed: {exc!r}") from exc
 
 

@@ -13,18 +13,18 @@ copies it back and draws only the moving artists (axes, ticks and text are most 
 draw's cost). PIL comes with matplotlib, which uses it to write PNGs.
 
 When the view is built in a running event loop (a notebook kernel: ipykernel, or Pyodide's in the
-browser), only the default frame is drawn before the cell returns. The update of every figure
-state still runs then (checked, so a view that cannot be switched in the page fails in its own
-cell), but drawing and encoding the other frames (most of a build: seconds for a view of a
-hundred frames) and the states that differ only in table-only controls (a sampler's seed) are
-left to one background task (_Filler). It completes one state per step, nearest the controls
-first, and sends each to the page as it is made. A press on a state not done yet is done by the
-kernel on demand (the controls are observed). Once every state is done, the switcher's `frames`
-and `tables` traits hold them all (saved widget state, a second view of the output). Without a
-running loop in a notebook kernel (scripts, tests), or with RNNLIB_RENDER=eager in the
-environment (the site build stores the widget state), every state is done before the view is
-returned. Under Pyodide the
-task runs on its event loop: no threads.
+browser), only the default state and the states one step from it along each control (so a
+first press answers at once, even during a Run All) are done before the cell returns. The update
+of every figure state still runs then (checked, so a view that cannot be switched in the page
+fails in its own cell), but drawing and encoding the other frames (most of a build: seconds for
+a view of a hundred frames) and the states that differ only in table-only controls (a sampler's
+seed) are left to one background task (_Filler). It completes one state per step, nearest the
+controls first, and sends each to the page as it is made. A press on a state not done yet is
+done by the kernel on demand (the controls are observed). Once every state is done, the
+switcher's `frames` and `tables` traits hold them all (saved widget state, a second view of the
+output). Without a running loop in a notebook kernel (scripts, tests), or with
+RNNLIB_RENDER=eager in the environment (the site build stores the widget state), every state is
+done before the view is returned. Under Pyodide the task runs on its event loop: no threads.
 """
 
 import asyncio
@@ -221,6 +221,9 @@ class FigureView:
             for state in self.all_states() if loop is None else self._figure_defaults():
                 self._state(state) if loop else self.render(state)
         self._show(self._defaults)
+        if loop is not None:  # a first press on any control answers at once, even while the
+            for state in self._one_step_away(self._defaults):  # kernel runs the cells below
+                self.render(state)
         self.size = Image.open(io.BytesIO(self._png)).size  # every frame's (width, height)
         self.css_size = tuple(round(n / SCALE) for n in self.size)
         width, height = (f"{n}px" for n in self.css_size)
@@ -335,6 +338,16 @@ class FigureView:
         if self.table is None:
             return []
         return [self._states.get(self._key(s), ("",))[0] for s in self.all_states()]
+
+    def _one_step_away(self, values):
+        """The states one step from `values` along each control, in the controls' order."""
+        out = []
+        for name, control in self.grid.items():
+            i = control.index(values[name])
+            for j in (i - 1, i + 1):
+                if 0 <= j < len(control.values):
+                    out.append({**values, name: control.values[j]})
+        return out
 
     def _figure_defaults(self):
         """One state per figure state, the other controls at their defaults: the updates a

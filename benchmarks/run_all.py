@@ -6,8 +6,8 @@ notebook is opened (kernel started and idle), then Run > Run All Cells is chosen
 show a warm kernel). Timed from the menu click until every code cell has run
 (NotebookPage.run_all). A run whose outputs hold an error stops the script (it would time
 nothing). Then one more Run All, not timed, with a probe in the page: the moment each view shows
-its first frame (its cell has returned), its first figure control is moved one step (a key on a
-slider, a click on a toggle button) and the probe times how long until the new frame is on the
+its first frame (its cell has returned), its first figure control is moved one step (a key
+on a slider, a click on the next toggle button) and the probe times until the new frame is on the
 canvas ("live s": the worst view; the issue's goal is 2 s), however busy the kernel still is
 with the cells after it. Last, how long after that Run All until every view's page holds all
 its frames ("complete s": the frames are drawn in the background, rnnlib.widgets.view).
@@ -65,9 +65,11 @@ LIVE_PROBE = """() => {
         handle.focus();
         handle.dispatchEvent(new KeyboardEvent('keydown',
           {key: up ? 'ArrowRight' : 'ArrowLeft', bubbles: true}));
-      } else if (control) {
-        const off = control.querySelector('button:not(.mod-active)');
-        if (off) off.click();
+      } else if (control) { // the button next to the pressed one: one step, as a key
+        const buttons = Array.from(control.querySelectorAll('button'));
+        const on = buttons.findIndex((b) => b.classList.contains('mod-active'));
+        const next = buttons[on + 1] || buttons[on - 1];
+        if (next) next.click();
       }
     };
     if (!control) row.name += ' (no control found)';

@@ -1,8 +1,10 @@
 """Build every view of the notebooks in-process and time it: per view, the median build time
 over a few builds and the number of states (control combinations) and distinct frames.
 
-Why: a view renders every frame of its grid before its cell returns, so the build time is most
-of a notebook's Run All (issue 21). Run on one thread, as a notebook kernel does:
+Why: this is the work of drawing every state of every view. Built here (no kernel) a view draws
+them all before it returns, as the site build does; in a notebook kernel its cell returns after
+the default state and its neighbours, and the rest is drawn in the background
+(rnnlib.widgets.view). Run on one thread, as a notebook kernel does:
 
     OPENBLAS_NUM_THREADS=1 PYTHONPATH=$PWD python benchmarks/view_build.py [--repeat 3]
 

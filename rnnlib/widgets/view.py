@@ -3,7 +3,8 @@ rendered once and switched in the page.
 
 Why frames: a slider press must answer at once. Rendering a figure costs tens of milliseconds,
 showing a frame the page already holds costs about one. So every state of a view's grid is
-rendered when the view is built, and the page holds all the frames (FrameSwitcher) and switches
+rendered ahead of any press (when the view is built, or in a kernel just after: see below), and
+the page holds all the frames (FrameSwitcher) and switches
 them itself, without the kernel; the kernel follows each change too (result, png(), html). A view
 that cannot be switched in the page (too many states, an update that changes an artist it did
 not declare) is an error at build time, never a silent fallback. Tables are HTML beside the

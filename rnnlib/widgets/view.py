@@ -4,14 +4,14 @@ rendered once and switched in the page.
 Why frames: a slider press must answer at once. Rendering a figure costs tens of milliseconds,
 showing a frame the page already holds costs about one. So every state of a view's grid is
 rendered ahead of any press (when the view is built, or in a kernel just after: see below), and
-the page holds all the frames (FrameSwitcher) and switches
-them itself, without the kernel; the kernel follows each change too (result, png(), html). A view
-that cannot be switched in the page (too many states, an update that changes an artist it did
-not declare) is an error at build time, never a silent fallback. Tables are HTML beside the
-figure, far cheaper than text drawn in matplotlib. When the view names the artists that move, a
-frame is blitted: the static rest of the figure is drawn once as a background, and each frame
-copies it back and draws only the moving artists (axes, ticks and text are most of a full
-draw's cost). PIL comes with matplotlib, which uses it to write PNGs.
+the page holds all the frames (FrameSwitcher) and switches them itself, without the kernel; the
+kernel follows each change too (result, png(), html). A view that cannot be switched in the page
+(too many states, an update that changes an artist it did not declare) is an error at build
+time, never a silent fallback. Tables are HTML beside the figure, far cheaper than text drawn in
+matplotlib. When the view names the artists that move, a frame is blitted: the static rest of
+the figure is drawn once as a background, and each frame copies it back and draws only the
+moving artists (axes, ticks and text are most of a full draw's cost). PIL comes with matplotlib,
+which uses it to write PNGs.
 
 When the view is built in a running event loop (a notebook kernel: ipykernel, or Pyodide's in the
 browser), only the default state and the states one step from it along each control (so a

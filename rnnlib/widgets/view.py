@@ -374,11 +374,9 @@ class FigureView:
 
             self.render(min(missing, key=steps))
             return True
-        with self.switcher.hold_sync():  # one message
+        with self.switcher.hold_sync():  # one message (each state was also sent as rendered)
             self.switcher.frames = self._page_frames()
             self.switcher.tables = self._page_tables()
-        self._sent = set(self._pngs)
-        self._sent_tables = set(self._states) if self.table else set()
         return False
 
     @property

@@ -142,8 +142,10 @@ def live(nb):
     worst = max(rows, key=lambda r: r["answered"] - r["appeared"])
     if worst["answered"] - worst["appeared"] > LIVE_GOAL_S * 1000:  # what the press went through
         ms = {k: round(worst[k] - worst["appeared"]) for k in ("pressed", "answered")}
-        print(f"  slow: {worst['name'][:40]}: frame {worst['from']} -> {worst['to']}, "
-              f"{worst.get('retries', 0)} retries, ms after it appeared {ms}")
+        print(
+            f"  slow: {worst['name'][:40]}: frame {worst['from']} -> {worst['to']}, "
+            f"{worst.get('retries', 0)} retries, ms after it appeared {ms}"
+        )
     return ((worst["answered"] - worst["appeared"]) / 1000, worst["name"]), complete
 
 

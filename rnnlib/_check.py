@@ -39,8 +39,9 @@ def nonneg_number(name, value):
     return _number(name, value, above_zero=False)
 
 
-def indices(name, value, vocab_size):
-    """Return `value` as an array of indices in [0, vocab_size), or raise.
+def indices(name, value, vocab_size, within="the vocabulary"):
+    """Return `value` as an array of indices in [0, vocab_size), or raise; `within` names what
+    they index in the error.
 
     The array has numpy's index type np.intp (int64 on 64-bit machines, int32 on wasm32 under
     Pyodide), which np.take and np.bincount need.
@@ -57,7 +58,7 @@ def indices(name, value, vocab_size):
     if bad.any():
         first = arr[bad].flat[0]
         raise ValueError(
-            f"{name} holds index {int(first)}, outside the vocabulary [0, {vocab_size - 1}]"
+            f"{name} holds index {int(first)}, outside {within} [0, {vocab_size - 1}]"
         )
     return arr.astype(np.intp, copy=False)
 

@@ -207,7 +207,7 @@ def _systems(W_hh, h0, b_h):
     return W_hh, *out
 
 
-def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None):
+def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None, units=None):
     """Run N systems h_{t+1} = tanh(W_hh h_t + b_h) at once, each with a nudged copy.
 
     Each system runs `burn` steps from its start (the transient); there a copy is nudged by
@@ -215,31 +215,43 @@ def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None):
     v <- J(h_t) v (as in lyapunov_exponent) go `steps` steps more.
     Inputs: W_hh (N, H, H); h0 (N, H), (H,) or None (start_state(H) for all); b_h (N, H), (H,)
     or None; burn, steps ints; keep: None to keep every state, else how many of the last
-    states of the run to keep (the rest is dropped as it goes: long runs stay small).
+    states of the run to keep (the rest is dropped as it goes: long runs stay small); units:
+    the indices of the units whose every state is recorded (transient and hs; a drawing of
+    many runs needs two and stays small), None for every unit with keep None, else none.
     Returns a dict: lyapunov (N,) the mean ln ||J v|| per step over the `steps` steps;
     moves (steps, N) the step sizes ||h_{t+1} - h_t||_inf; dist (steps+1, N) the distance
     ||h_t - h'_t|| between run and copy; tail (keep, N, H) the last states of the run; and,
-    with keep None, transient (burn+1, N, H) and hs (steps+1, N, 2, H) the run and its copy.
+    when units are recorded, transient (burn+1, N, U) and hs (steps+1, N, 2, U) the run and
+    its copy, U the recorded units.
     """
     W_hh, h, b_h = _systems(W_hh, h0, b_h)
     burn = _check.nonneg_int("burn", burn)
     steps = _check.positive_int("steps", steps)
     keep = steps + 1 if keep is None else min(_check.positive_int("keep", keep), steps + 1)
     N, H, _ = W_hh.shape
+    record = units is not None or keep == steps + 1
+    if units is None:
+        units, U = slice(None), H
+    else:
+        units = _check.indices("units", units, H, "the units")
+        U = len(units)
     W_T, b = W_hh.transpose(0, 2, 1), b_h[:, None, :]  # batched rows: h @ W_hh.T
-    transient = np.empty((burn + 1, N, H))
-    transient[0] = h
+    transient = np.empty((burn + 1, N, U)) if record else None
     for t in range(burn):
-        transient[t + 1] = np.tanh((transient[t][:, None, :] @ W_T + b)[:, 0])
+        if transient is not None:
+            transient[t] = h[:, units]
+        h = np.tanh((h[:, None, :] @ W_T + b)[:, 0])
+    if transient is not None:
+        transient[burn] = h[:, units]
     v = tangent_start(H)
-    x = np.stack([transient[-1], transient[-1] + NEARBY * v, np.broadcast_to(v, (N, H))], 1)
+    x = np.stack([h, h + NEARBY * v, np.broadcast_to(v, (N, H))], 1)
     ring = np.empty((keep, N, H))  # the state at step t sits at t % keep
     ring[0] = x[:, 0]
-    hs = np.empty((steps + 1, N, 2, H)) if keep == steps + 1 else None
+    hs = np.empty((steps + 1, N, 2, U)) if record else None
     moves, dist, logs = np.empty((steps, N)), np.empty((steps + 1, N)), np.zeros(N)
     dist[0] = np.linalg.norm(x[:, 0] - x[:, 1], axis=1)
     if hs is not None:
-        hs[0] = x[:, :2]
+        hs[0] = x[:, :2, units]
     for t in range(1, steps + 1):
         y = x @ W_T  # W_hh h for run and copy, W_hh v for the tangent
         h_next = np.tanh(y[:, :2] + b)  # h_{t+1} = tanh(W_hh h_t + b_h), run and copy
@@ -251,7 +263,7 @@ def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None):
         dist[t] = np.linalg.norm(x[:, 0] - x[:, 1], axis=1)
         ring[t % keep] = x[:, 0]
         if hs is not None:
-            hs[t] = x[:, :2]
+            hs[t] = x[:, :2, units]
     tail = ring[(np.arange(steps + 1 - keep, steps + 1)) % keep]  # in time order
     out = {"lyapunov": logs / steps, "moves": moves, "dist": dist, "tail": tail}
     if hs is not None:
@@ -277,18 +289,20 @@ def _label(lam, moves, far, tail):
     return label, period, bool(moves[-1] < 1e-9)
 
 
-def classify_many(W_hh, h0=None, b_h=None, *, burn=300, steps=700, runs=False):
+def classify_many(W_hh, h0=None, b_h=None, *, burn=300, steps=700, runs=False, units=None):
     """Label N systems at once, each by classify's rules (see there), in one batched run.
 
     Inputs: W_hh (N, H, H); h0 (N, H), (H,) or None; b_h (N, H), (H,) or None; burn, steps
-    ints; runs: True to keep every state (for drawing), else only the last half of the window.
+    ints; runs: True to keep every state (for drawing), else only the last half of the window;
+    units: with runs, the indices of the units kept (None: all).
     Returns a list of N dicts as classify returns, and with runs True each also holds
-    transient (burn+1, H), hs (steps+1, 2, H) and dist (steps+1,).
+    transient (burn+1, U), hs (steps+1, 2, U) (U the kept units) and dist (steps+1,).
     """
     steps = _check.positive_int("steps", steps)
-    r = run_pairs(
-        W_hh, h0, b_h, burn=burn, steps=steps, keep=None if runs else (steps + 1) // 2 + 1
-    )
+    if runs and units is None:
+        units = range(np.shape(W_hh)[-1])
+    keep = (steps + 1) // 2 + 1  # what classify's rules read: the last half of the window
+    r = run_pairs(W_hh, h0, b_h, burn=burn, steps=steps, keep=keep, units=units if runs else None)
     out = []
     for i, lam in enumerate(r["lyapunov"]):
         label, period, settled = _label(
@@ -353,18 +367,20 @@ def gradient_decay(params, inputs, *, max_lag=40, n_ends=60, h0=None):
     return np.arange(max_lag + 1), logs.mean(axis=0)
 
 
-def behaviour_runs(settings, T=SHOW_STEPS, burn=BURN):
+def behaviour_runs(settings, T=SHOW_STEPS, burn=BURN, units=None):
     """Run the systems dynamics_weights(gain, rotation, seed) of several settings at once, each
     from start_state(H): `burn` steps (the transient), then the state and a copy nudged by
     NEARBY along the exponent's start direction run T more steps. The label and the Lyapunov
     exponent come from those same T steps (classify_many, one batched run), so what is drawn
     is what is measured.
-    Inputs: settings, a list of (gain, rotation, seed); T, burn ints.
+    Inputs: settings, a list of (gain, rotation, seed); T, burn ints; units: the indices of
+    the hidden units kept in transient and hs (None: all; a drawing needs two).
     Returns a list of dicts: label, lyapunov, period, settled, separation (see classify),
-    transient (burn+1, H) the states before the nudge, hs (T+1, 2, H) the two runs after it,
-    dist (T+1,) their distance."""
+    transient (burn+1, U) the states before the nudge, hs (T+1, 2, U) the two runs after it
+    (U the kept units), dist (T+1,) their distance."""
     W_hh = np.stack([dynamics_weights(*s) for s in settings])  # (N, H, H)
-    runs = classify_many(W_hh, start_state(W_hh.shape[1]), burn=burn, steps=T, runs=True)
+    H = W_hh.shape[1]
+    runs = classify_many(W_hh, start_state(H), burn=burn, steps=T, runs=True, units=units)
     keys = ("label", "lyapunov", "period", "settled", "separation", "transient", "hs", "dist")
     return [{k: r[k] for k in keys} for r in runs]
 

@@ -70,6 +70,7 @@ def _run(hs, label="chaos", lam=0.2, period=None, settled=False):
     transient = np.linspace(-0.5, 1.0, 3)[:, None] * hs[0, 0]
     return {
         "hs": hs,
+        "dist": np.linalg.norm(hs[:, 0] - hs[:, 1], axis=1),
         "transient": transient,
         "label": label,
         "lyapunov": lam,

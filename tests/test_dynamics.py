@@ -162,6 +162,12 @@ def test_run_pairs_carries_a_nudged_copy_and_the_tangent():
         np.testing.assert_allclose(early["hs"][:, i, 0], hs[5:], atol=1e-12)
     short = run_pairs(W, burn=300, steps=700, keep=5)
     np.testing.assert_array_equal(short["tail"], r["hs"][-5:, :, 0])
+    assert "hs" not in short and "transient" not in short  # only the tail is kept
+    two = run_pairs(W, burn=300, steps=700, keep=5, units=[4, 0])  # and every state of two units
+    np.testing.assert_array_equal(two["hs"], r["hs"][..., [4, 0]])
+    np.testing.assert_array_equal(two["transient"], r["transient"][..., [4, 0]])
+    for key in ("lyapunov", "moves", "dist"):  # over every unit, whichever are kept
+        np.testing.assert_array_equal(two[key], r[key])
 
 
 def test_behaviour_runs_draw_what_classify_measures():
@@ -180,6 +186,11 @@ def test_behaviour_runs_draw_what_classify_measures():
         one = behaviour_run(*setting, T=200, burn=50)
         assert one["label"] == r["label"] and np.array_equal(one["hs"], r["hs"])
     assert [r["label"] for r in runs] == ["point attractor", "oscillation", "chaos"]
+    drawn = behaviour_runs(settings, T=200, burn=50, units=(0, 1))  # what a drawing keeps
+    for r, d in zip(runs, drawn, strict=True):
+        assert d["hs"].shape == (201, 2, 2) and d["transient"].shape == (51, 2)
+        np.testing.assert_array_equal(d["hs"], r["hs"][..., :2])
+        assert d["label"] == r["label"] and np.array_equal(d["dist"], r["dist"])
 
 
 def test_behaviour_run_rejects_bad_settings():
@@ -220,6 +231,10 @@ def test_dynamics_weights():
         (lambda: run_pairs(np.eye(2)), "W_hh has shape (2, 2), expected a stack (N, H, H)"),
         (lambda: run_pairs(np.ones((3, 2, 2)), h0=np.zeros((2, 2))), "h0 has shape (2, 2)"),
         (lambda: run_pairs(np.ones((1, 2, 2)), keep=0), "keep must be a positive integer"),
+        (
+            lambda: run_pairs(np.ones((1, 2, 2)), units=[0, 2]),
+            "units holds index 2, outside the units [0, 1]",
+        ),
         (lambda: dynamics_weights(-1.0, 0.0, 0), "gain must be a finite number >= 0"),
         (lambda: dynamics_weights(1.0, 1.5, 0), "rotation must be in [0, 1]"),
         (lambda: dynamics_weights(1.0, 0.0, -2), "seed must be a non-negative integer"),

@@ -260,14 +260,14 @@ def draw_behaviour(axes, T, burn):
 
 
 def update_behaviour(art, run, title):
-    """Show a behaviour_run dict: the transient, the two runs hs (T+1, 2, H), their distance
-    and d_0 exp(lambda t); set the distance panel's title. Returns the distances (T+1,)."""
-    hs = run["hs"]
+    """Show a behaviour_run dict: the transient and the two runs hs (T+1, 2, U) in units 0
+    and 1 (U >= 2 kept units), their distance dist (T+1,) over every unit and d_0 exp(lambda t);
+    set the distance panel's title. Returns the distances."""
+    hs, dist = run["hs"], run["dist"]  # dist: ||h_t - h'_t||
     art["path"][0].set_data(run["transient"][:, 0], run["transient"][:, 1])
     for k in range(2):
         art["path"][k + 1].set_data(hs[-PATH_TAIL:, k, 0], hs[-PATH_TAIL:, k, 1])
-    dist = np.linalg.norm(hs[:, 0] - hs[:, 1], axis=1)  # ||h_t - h'_t||
-    t = np.arange(len(hs))
+    t = np.arange(len(dist))
     art["dist"].set_ydata(np.maximum(dist, DIST_FLOOR))
     rate = dist[0] * np.exp(run["lyapunov"] * t)  # d_0 e^{lambda t}
     art["rate"].set_ydata(np.clip(rate, DIST_FLOOR, 1e2))

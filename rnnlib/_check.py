@@ -57,9 +57,7 @@ def indices(name, value, vocab_size, within="the vocabulary"):
     bad = (arr < 0) | (arr >= vocab_size)
     if bad.any():
         first = arr[bad].flat[0]
-        raise ValueError(
-            f"{name} holds index {int(first)}, outside {within} [0, {vocab_size - 1}]"
-        )
+        raise ValueError(f"{name} holds index {int(first)}, outside {within} [0, {vocab_size - 1}]")
     return arr.astype(np.intp, copy=False)
 
 

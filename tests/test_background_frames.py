@@ -9,14 +9,18 @@ frames, tables and labels must be byte-identical; the background run also has to
 frame in the page.
 """
 
+import base64
+import io
 import json
 import os
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from PIL import Image
 
 from rnnlib import course
+from rnnlib.draw.style import SCALE
 
 FOLDER = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "notebooks")
 LECTURES = [nb for nb in course.NOTEBOOKS if nb.builders]
@@ -41,22 +45,41 @@ print(json.dumps(sorted(
 
 
 def run(stem, mode, monkeypatch):
-    """[name, digest, complete, frames missing] per view, after running notebook `stem`."""
+    """Run notebook `stem` in a kernel: ([name, digest, complete, frames missing] per view,
+    the executed notebook)."""
     monkeypatch.setenv("RNNLIB_RENDER", mode)
     nb = nbformat.read(os.path.join(FOLDER, f"{stem}.ipynb"), as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(DIGESTS))
     NotebookClient(nb, timeout=600, resources={"metadata": {"path": FOLDER}}).execute()
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
-    return json.loads(text.strip().splitlines()[-1])
+    return json.loads(text.strip().splitlines()[-1]), nb
+
+
+def static_figures(nb):
+    """(image width in pixels, CSS width) of every figure output that is not a view."""
+    return [
+        (
+            Image.open(io.BytesIO(base64.b64decode(o.data["image/png"]))).width,
+            o.metadata["image/png"]["width"],
+        )
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for o in cell.outputs
+        if "image/png" in o.get("data", {})
+        and "application/vnd.jupyter.widget-view+json" not in o.data
+    ]
 
 
 @pytest.mark.parametrize("notebook", LECTURES, ids=lambda nb: nb.stem)
 def test_background_frames_match_eager_ones(notebook, monkeypatch):
-    background = run(notebook.stem, "background", monkeypatch)
-    eager = run(notebook.stem, "eager", monkeypatch)
+    background, nb = run(notebook.stem, "background", monkeypatch)
+    eager, _ = run(notebook.stem, "eager", monkeypatch)
     assert len(background) >= 2, background  # every lecture notebook has views
     assert all(complete and missing == 0 for _, _, complete, missing in background)
     assert [row[:2] for row in background] == [row[:2] for row in eager]
+    # a static figure's PNG is its own 2x one, not the inline backend's 1x drawing of it
+    figures = static_figures(nb)
+    assert all(png == SCALE * css for png, css in figures), figures  # 04 has views only
 
 
 PROBE = [

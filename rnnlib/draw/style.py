@@ -3,6 +3,7 @@
 import base64
 import html
 import io
+import sys
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -42,6 +43,10 @@ class CourseFigure(Figure):
 
     alt = ""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _claim_display()
+
     def _repr_mimebundle_(self, include=None, exclude=None):
         """The PNG with its CSS size and alt text, and the same as an <img> in HTML (static
         HTML exports keep the alt text only from there)."""
@@ -51,6 +56,24 @@ class CourseFigure(Figure):
         img = f'<img src="data:image/png;base64,{png}" width="{width}" alt="{html.escape(alt)}">'
         data = {"image/png": png, "text/html": img, "text/plain": f"<{alt}>"}
         return data, {"image/png": {"width": width, "height": height, "alt": alt}}
+
+
+def _claim_display():
+    """In an IPython shell, let CourseFigure's own bundle stand. The inline backend registers
+    a PNG formatter for every Figure, and IPython prefers a registered formatter to the bundle,
+    so each figure was drawn a second time, at 1x, and that PNG replaced the 2x one. A printer
+    that returns None for CourseFigure (more specific than Figure) keeps the bundle's PNG."""
+    ipython = sys.modules.get("IPython")  # looked up, not imported: scripts need no IPython
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is not None:
+        png = shell.display_formatter.formatters["image/png"]
+        if CourseFigure not in png.type_printers:
+            png.for_type(CourseFigure, _own_bundle)
+
+
+def _own_bundle(fig):
+    """The image/png printer for CourseFigure: none, the figure's own bundle has it."""
+    return None
 
 
 def describe(fig):
@@ -83,8 +106,11 @@ def readable(fig):
             title.set_fontsize(FONT["title"])
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
-            size = axis.get_ticklabels()[0].get_fontsize() if axis.get_ticklabels() else 0
-            if size < FONT["small"]:
+            if not (ax.axison and axis.get_visible()):
+                continue  # not drawn
+            # the first tick's label shows the size every tick is made with; asking for the
+            # tick labels instead would run the locator and formatter (mathtext on log axes)
+            if axis.majorTicks[0].label1.get_fontsize() < FONT["small"]:
                 ax.tick_params(axis="x" if axis is ax.xaxis else "y", labelsize=FONT["small"])
     for text in fig.findobj(Text):
         if text.get_fontsize() < FONT["small"]:

@@ -139,6 +139,8 @@ def live(nb):
         print(f"  never answered: {r}")
     if never:
         return (float("inf"), never[0]["name"]), complete
+    if not rows:  # a notebook without views (05, the exercises)
+        return (0.0, "(no views)"), complete
     worst = max(rows, key=lambda r: r["answered"] - r["appeared"])
     if worst["answered"] - worst["appeared"] > LIVE_GOAL_S * 1000:  # what the press went through
         ms = {k: round(worst[k] - worst["appeared"]) for k in ("pressed", "answered")}

@@ -437,16 +437,54 @@ def test_a_press_on_a_frame_not_drawn_yet_is_drawn_and_sent_at_once():
     assert len(view.sent) == 15 - 3 and view.complete  # all but the three drawn first
 
 
-def test_in_a_loop_table_only_states_are_completed_later_too():
-    """A control that changes only the table (a seed) does not hold the cell up: the build
-    runs one update per frame, and the other seeds' tables come in messages."""
+def test_in_a_loop_tables_come_with_their_states():
+    """Tables do not hold the cell up either: the build runs one update per frame (checked),
+    but computes the tables of the states it draws (the default, k 1 seed 0, and those one step
+    away); the others, other seeds' too, come in messages."""
     view = in_a_loop(lambda: text_view(n_seeds=3))
     eager = text_view(n_seeds=3)
     computed = [i for i, t in enumerate(view.first_tables) if t]
-    assert computed == [0, 1, 3, 6, 9]  # seed 0 (the default) for each k, and k 1 seed 1
-    assert sorted(i for i, _ in view.sent_tables) == [2, 4, 5, 7, 8, 10, 11]
+    assert computed == [0, 1, 3]  # k 1 seed 0, k 1 seed 1, k 2 seed 0
+    assert sorted(i for i, _ in view.sent_tables) == [2, 4, 5, 6, 7, 8, 9, 10, 11]
     assert view.switcher.tables == eager.switcher.tables and view.complete
     assert view.switcher.frames == eager.switcher.frames
+
+
+def details_view(calls, update_result=None):
+    """text_view's grid with details: a costly part of the table (counted in `calls`)."""
+    fig, ax = new_figure(3, 2)
+    (line,) = ax.plot(X, np.sin(X))
+    ax.set_ylim(-1.1, 1.1)
+
+    def update(k, seed):
+        line.set_ydata(np.sin(k * X))
+        return {"k": k} if update_result is None else update_result
+
+    def details(k, seed):
+        calls.append((k, seed))
+        return {"text": f"sample {k}.{seed}"}
+
+    controls = {"k": int_range(1, 4, 1, "k"), "seed": int_range(0, 2, 0, "seed")}
+    spec = FigureSpec(fig, update, controls, animated=[line], figure_controls=["k"])
+    spec.table, spec.details = (lambda values, r: f"{r['k']}: {r['text']}"), details
+    return build(spec)
+
+
+def test_details_join_the_result_and_wait_with_the_table():
+    calls, before = [], []
+    view = in_a_loop(lambda: details_view(calls), lambda v: before.extend(calls))
+    assert before == [(1, 0), (2, 0), (1, 1)]  # as the cell returned: the states drawn
+    assert len(calls) == len(set(calls)) == 12  # then every other state's, once
+    assert view.result == {"k": 1, "text": "sample 1.0"}
+    view.controls["seed"].index = 2
+    assert view.result == {"k": 1, "text": "sample 1.2"} and view.html.value == "1: sample 1.2"
+
+
+def test_details_need_a_dict_from_update():
+    with pytest.raises(
+        ValueError, match=r"update\(\{'k': 1, 'seed': 0\}\) gave list; expected a dict"
+    ):
+        details_view([], update_result=[1])
 
 
 @pytest.mark.parametrize("mode", ["eager", "background", ""])

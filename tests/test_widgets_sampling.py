@@ -161,8 +161,9 @@ def test_temperature_explorer_shapes_of_the_distribution(random_model):
     view = ws.temperature_explorer(params, vocab, "cd", n=40, prerender=False)
     V = len(vocab)
 
-    def result(temperature=1.0, top_k=V, seed=0):
-        return view.update(temperature=temperature, top_k=top_k, seed=seed)  # no rendering
+    def result(temperature=1.0, top_k=V, seed=0):  # a state's result, without rendering
+        values = {"temperature": temperature, "top_k": top_k, "seed": seed}
+        return {**view.update(**values), **view.spec.details(**values)}
 
     ents = [result(t)["entropy"] for t in ws.TEMPERATURES]
     assert ents[0] == 0.0
@@ -179,8 +180,9 @@ def test_temperature_explorer_seed_reproduces(random_model):
     params, vocab = random_model
     a = ws.temperature_explorer(params, vocab, "a", n=50, prerender=False)
     b = ws.temperature_explorer(params, vocab, "a", n=50, prerender=False)
-    texts = [a.update(temperature=1.0, top_k=6, seed=seed)["text"] for seed in range(4)]
-    assert texts == [b.update(temperature=1.0, top_k=6, seed=seed)["text"] for seed in range(4)]
+    texts = [a.spec.details(temperature=1.0, top_k=6, seed=seed)["text"] for seed in range(4)]
+    again = [b.spec.details(temperature=1.0, top_k=6, seed=seed)["text"] for seed in range(4)]
+    assert texts == again
     assert len(set(texts)) == 4  # different seeds, different texts at T = 1
 
 

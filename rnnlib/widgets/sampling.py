@@ -142,16 +142,18 @@ def temperature_explorer(
         line.set_ydata(curves[top_k])
         draw.set_top_k_ceiling(ceiling, top_k, V)
         marker.set_data([temperature], [ent])
-        text = vocab.decode(
-            sample(params, h, seed_ix, n, temperature=temperature, top_k=top_k, rng=seed)
-        )
-        return {"p": p, "entropy": ent, "log_v": log_v, "text": text}
+        return {"p": p, "entropy": ent, "log_v": log_v}
+
+    def details(temperature, top_k, seed):  # the sample: only the table shows it
+        ix = sample(params, h, seed_ix, n, temperature=temperature, top_k=top_k, rng=seed)
+        return {"text": vocab.decode(ix)}
 
     spec = FigureSpec(
         fig,
         update,
         _temperature_controls(temperatures, ks, V, seeds),
         table=partial(_temperature_table, prompt, V),
+        details=details,
         animated=[*bars, line, marker, *ceiling],
         figure_controls=["temperature", "top_k"],  # the seed changes only the sample
         alt="The next-character distribution after the prompt, and its entropy against temperature",

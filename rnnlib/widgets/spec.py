@@ -73,7 +73,11 @@ class FigureSpec:
     None; animated, every artist update() changes (then frames are blitted and the engine
     checks that no other artist changes); figure_controls, the controls the figure depends on
     (default all; the rest change only the table); alt, what the figure shows; title, shown
-    above the controls; attributes, set on the built view (e.g. arrays tests read)."""
+    above the controls; attributes, set on the built view (e.g. arrays tests read);
+    details(**values) -> dict, or None: what only the table shows and takes time to compute
+    (a sampled text), merged into update's result (a dict then). A view built in a notebook
+    kernel checks every figure state's update before its cell returns, but computes details
+    and tables only for the states it draws then; the rest follow with their frames."""
 
     fig: Any
     update: Any
@@ -84,6 +88,7 @@ class FigureSpec:
     alt: str = None
     title: str = None
     attributes: dict = field(default_factory=dict)
+    details: Any = None
 
     def defaults(self):
         """The default state: dict name -> value."""

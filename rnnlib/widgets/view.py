@@ -18,10 +18,12 @@ browser), only the default state and the states one step from it along each cont
 first press answers at once, even during a Run All) are done before the cell returns. The update
 of every figure state still runs then (checked, so a view that cannot be switched in the page
 fails in its own cell), but drawing and encoding the other frames (most of a build: seconds for
-a view of a hundred frames) and the states that differ only in table-only controls (a sampler's
-seed) are left to one background task (_Filler). It completes one state per step, nearest the
-controls first, and sends each to the page as it is made. A press on a state not done yet is
-done by the kernel on demand (the controls are observed). Once every state is done, the
+a view of a hundred frames), their tables and details (a sampled text), and the states that
+differ only in table-only controls (a sampler's seed) are left to one background task
+(_Filler). It completes one state per step, nearest the controls first, and sends each to the
+page as it is made. A press on a state not done yet is done by the kernel on demand (the
+controls are observed). An error in a table or details found there is printed and raised by
+filled(); with every state done first it is raised by the build. Once every state is done, the
 switcher's `frames` and `tables` traits hold them all (saved widget state, a second view of the
 output). Without a running loop in a notebook kernel (scripts, tests), or with
 RNNLIB_RENDER=eager in the environment (the site build stores the widget state), every state is
@@ -220,7 +222,7 @@ class FigureView:
         self._watch()
         if prerender:  # every figure state's update now (checked); the rest now or later
             for state in self.all_states() if loop is None else self._figure_defaults():
-                self._state(state) if loop else self.render(state)
+                self._checked_update(state) if loop else self.render(state)
         self._show(self._defaults)
         if loop is not None:  # a first press on any control answers at once, even while the
             for state in self._one_step_away(self._defaults):  # kernel runs the cells below
@@ -352,7 +354,8 @@ class FigureView:
 
     def _figure_defaults(self):
         """One state per figure state, the other controls at their defaults: the updates a
-        build runs to check every frame's artists (the table-only states can wait)."""
+        build runs to check every frame's artists (tables, details and table-only states can
+        wait)."""
         names = self.figure_controls
         return [
             {**self._defaults, **dict(zip(names, v, strict=True))} for v in self.figure_states()
@@ -423,6 +426,13 @@ class FigureView:
         key = self._key(values)
         if key not in self._states:
             result = self._checked_update(values)
+            if self.spec.details is not None:
+                if not isinstance(result, dict):
+                    raise ValueError(
+                        f"view {self.name!r}: update({values}) gave {type(result).__name__}; "
+                        "expected a dict, which details(**values) adds to"
+                    )
+                result = {**result, **self.spec.details(**values)}
             html = self.table(values, result) if self.table is not None else ""
             if self.table is not None and (not isinstance(html, str) or not html):
                 raise ValueError(

@@ -446,6 +446,7 @@ def test_in_a_loop_tables_come_with_their_states():
     computed = [i for i, t in enumerate(view.first_tables) if t]
     assert computed == [0, 1, 3]  # k 1 seed 0, k 1 seed 1, k 2 seed 0
     assert sorted(i for i, _ in view.sent_tables) == [2, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert all(eager.switcher.tables[i] == html for i, html in view.sent_tables)  # each in place
     assert view.switcher.tables == eager.switcher.tables and view.complete
     assert view.switcher.frames == eager.switcher.frames
 

@@ -398,15 +398,24 @@ class FigureView:
         key, figure_key = self._key(values), self._key(values, self.figure_controls)
         msg, buffers = {}, []
         if figure_key not in self._sent:
-            msg["frame"] = self.figure_states().index(figure_key)
+            msg["frame"] = self._flat(values, self.figure_controls)
             buffers.append(self._pngs[figure_key])
             self._sent.add(figure_key)
         if self.table is not None and key not in self._sent_tables:
-            msg["state"] = [self._key(s) for s in self.all_states()].index(key)
+            msg["state"] = self._flat(values, self.grid)
             msg["table"] = self._states[key][0]
             self._sent_tables.add(key)
         if msg:
             self.switcher.send(msg, buffers)
+
+    def _flat(self, values, names):
+        """The place of a state in the page's row-major lists (frames over `names` =
+        figure_controls, tables over every control), as frames.js computes it."""
+        flat = 0
+        for name in names:
+            control = self.grid[name]
+            flat = flat * len(control.values) + control.index(values[name])
+        return flat
 
     def label(self, values):
         """The accessible name of the frame for a dict of control values: what the figure

@@ -207,6 +207,20 @@ def _systems(W_hh, h0, b_h):
     return W_hh, *out
 
 
+def _burn_in(W_T, b, h, burn, record):
+    """`burn` steps of N systems h <- tanh(h W_hh^T + b) from h (N, H), W_T (N, H, H) and b
+    (N, 1, H); record None or (units, U): keep those units of every state. Returns (the last
+    state (N, H), the kept states (burn+1, N, U) or None)."""
+    kept = None if record is None else np.empty((burn + 1, len(h), record[1]))
+    for t in range(burn):
+        if kept is not None:
+            kept[t] = h[:, record[0]]
+        h = np.tanh((h[:, None, :] @ W_T + b)[:, 0])
+    if kept is not None:
+        kept[burn] = h[:, record[0]]
+    return h, kept
+
+
 def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None, units=None):
     """Run N systems h_{t+1} = tanh(W_hh h_t + b_h) at once, each with a nudged copy.
 
@@ -236,13 +250,7 @@ def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None, units=
         units = _check.indices("units", units, H, "the units")
         U = len(units)
     W_T, b = W_hh.transpose(0, 2, 1), b_h[:, None, :]  # batched rows: h @ W_hh.T
-    transient = np.empty((burn + 1, N, U)) if record else None
-    for t in range(burn):
-        if transient is not None:
-            transient[t] = h[:, units]
-        h = np.tanh((h[:, None, :] @ W_T + b)[:, 0])
-    if transient is not None:
-        transient[burn] = h[:, units]
+    h, transient = _burn_in(W_T, b, h, burn, (units, U) if record else None)
     v = tangent_start(H)
     x = np.stack([h, h + NEARBY * v, np.broadcast_to(v, (N, H))], 1)
     ring = np.empty((keep, N, H))  # the state at step t sits at t % keep

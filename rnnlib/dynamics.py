@@ -207,17 +207,17 @@ def _systems(W_hh, h0, b_h):
     return W_hh, *out
 
 
-def _burn_in(W_T, b, h, burn, record):
+def _burn_in(W_T, b, h, burn, units):
     """`burn` steps of N systems h <- tanh(h W_hh^T + b) from h (N, H), W_T (N, H, H) and b
-    (N, 1, H); record None or (units, U): keep those units of every state. Returns (the last
-    state (N, H), the kept states (burn+1, N, U) or None)."""
-    kept = None if record is None else np.empty((burn + 1, len(h), record[1]))
+    (N, 1, H); units None, or the units of every state to keep (an index or a slice). Returns
+    (the last state (N, H), the kept states (burn+1, N, U) or None)."""
+    kept = None if units is None else np.empty((burn + 1, *h[:, units].shape))
     for t in range(burn):
         if kept is not None:
-            kept[t] = h[:, record[0]]
+            kept[t] = h[:, units]
         h = np.tanh((h[:, None, :] @ W_T + b)[:, 0])
     if kept is not None:
-        kept[burn] = h[:, record[0]]
+        kept[burn] = h[:, units]
     return h, kept
 
 
@@ -244,18 +244,14 @@ def run_pairs(W_hh, h0=None, b_h=None, *, burn=300, steps=700, keep=None, units=
     keep = steps + 1 if keep is None else min(_check.positive_int("keep", keep), steps + 1)
     N, H, _ = W_hh.shape
     record = units is not None or keep == steps + 1
-    if units is None:
-        units, U = slice(None), H
-    else:
-        units = _check.indices("units", units, H, "the units")
-        U = len(units)
+    units = slice(None) if units is None else _check.indices("units", units, H, "the units")
     W_T, b = W_hh.transpose(0, 2, 1), b_h[:, None, :]  # batched rows: h @ W_hh.T
-    h, transient = _burn_in(W_T, b, h, burn, (units, U) if record else None)
+    h, transient = _burn_in(W_T, b, h, burn, units if record else None)
     v = tangent_start(H)
     x = np.stack([h, h + NEARBY * v, np.broadcast_to(v, (N, H))], 1)
     ring = np.empty((keep, N, H))  # the state at step t sits at t % keep
     ring[0] = x[:, 0]
-    hs = np.empty((steps + 1, N, 2, U)) if record else None
+    hs = np.empty((steps + 1, N, 2, transient.shape[-1])) if record else None
     moves, dist, logs = np.empty((steps, N)), np.empty((steps + 1, N)), np.zeros(N)
     dist[0] = np.linalg.norm(x[:, 0] - x[:, 1], axis=1)
     if hs is not None:

@@ -273,7 +273,7 @@ def png_size(png):
     return f"{width // SCALE}px", f"{height // SCALE}px"
 
 
-def text_view(n_seeds, n_k=4):
+def text_spec(n_seeds, n_k=4):
     """A figure that depends on k only, and a table that depends on k and a seed."""
     fig, ax = new_figure(3, 2)
     (line,) = ax.plot(X, np.sin(X))
@@ -284,16 +284,18 @@ def text_view(n_seeds, n_k=4):
         return {"k": k, "seed": seed}
 
     controls = {"k": int_range(1, n_k, 1, "k"), "seed": int_range(0, n_seeds - 1, 0, "seed")}
-    return build(
-        FigureSpec(
-            fig,
-            update,
-            controls,
-            table=lambda values, r: f"k={r['k']} seed={r['seed']}",
-            figure_controls=["k"],
-            animated=[line],
-        )
+    return FigureSpec(
+        fig,
+        update,
+        controls,
+        table=lambda values, r: f"k={r['k']} seed={r['seed']}",
+        figure_controls=["k"],
+        animated=[line],
     )
+
+
+def text_view(n_seeds, n_k=4):
+    return build(text_spec(n_seeds, n_k))
 
 
 def test_states_that_differ_only_in_table_controls_share_one_frame():
@@ -451,41 +453,37 @@ def test_in_a_loop_tables_come_with_their_states():
     assert view.switcher.frames == eager.switcher.frames
 
 
-def details_view(calls, update_result=None):
-    """text_view's grid with details: a costly part of the table (counted in `calls`)."""
-    fig, ax = new_figure(3, 2)
-    (line,) = ax.plot(X, np.sin(X))
-    ax.set_ylim(-1.1, 1.1)
-
-    def update(k, seed):
-        line.set_ydata(np.sin(k * X))
-        return {"k": k} if update_result is None else update_result
+def details_spec(calls):
+    """text_spec's grid (4 k x 3 seeds) with details: a costly part of the table, each call
+    counted in `calls`."""
+    spec = text_spec(n_seeds=3)
 
     def details(k, seed):
         calls.append((k, seed))
         return {"text": f"sample {k}.{seed}"}
 
-    controls = {"k": int_range(1, 4, 1, "k"), "seed": int_range(0, 2, 0, "seed")}
-    spec = FigureSpec(fig, update, controls, animated=[line], figure_controls=["k"])
     spec.table, spec.details = (lambda values, r: f"{r['k']}: {r['text']}"), details
-    return build(spec)
+    return spec
 
 
 def test_details_join_the_result_and_wait_with_the_table():
     calls, before = [], []
-    view = in_a_loop(lambda: details_view(calls), lambda v: before.extend(calls))
+    view = in_a_loop(lambda: build(details_spec(calls)), lambda v: before.extend(calls))
     assert before == [(1, 0), (2, 0), (1, 1)]  # as the cell returned: the states drawn
     assert len(calls) == len(set(calls)) == 12  # then every other state's, once
-    assert view.result == {"k": 1, "text": "sample 1.0"}
+    assert view.result == {"k": 1, "seed": 0, "text": "sample 1.0"}
     view.controls["seed"].index = 2
-    assert view.result == {"k": 1, "text": "sample 1.2"} and view.html.value == "1: sample 1.2"
+    assert view.result == {"k": 1, "seed": 2, "text": "sample 1.2"}
+    assert view.html.value == "1: sample 1.2"
 
 
 def test_details_need_a_dict_from_update():
     with pytest.raises(
         ValueError, match=r"update\(\{'k': 1, 'seed': 0\}\) gave list; expected a dict"
     ):
-        details_view([], update_result=[1])
+        spec = details_spec([])
+        spec.update = lambda k, seed: [k]
+        build(spec)
 
 
 @pytest.mark.parametrize("mode", ["eager", "background", ""])
